@@ -1,0 +1,2 @@
+// placeholder: filled in by the CLI issue
+console.log('eci-sandbox');
