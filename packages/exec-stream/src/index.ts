@@ -10,3 +10,30 @@ export {
   parseStatus,
 } from './frame.js';
 export type { ChannelNumber, Frame, StatusMessage } from './frame.js';
+export {
+  ExecAbortError,
+  ExecConnectionError,
+  ExecServerError,
+  ExecStreamError,
+  ExecTimeoutError,
+  ExecValidationError,
+  FileVerificationError,
+  StreamTruncatedError,
+} from './errors.js';
+export type { ReceivedOutput } from './errors.js';
+export type { ExecLauncher, ExecLaunchOptions } from './launcher.js';
+export { DEFAULT_MAX_OUTPUT_BYTES, ExecProcess, openExec, validateExecUrl } from './exec-process.js';
+export type { ExecOutputEvent, ExecProtocol, ExecResult, OpenExecOptions, WebSocketConstructor } from './exec-process.js';
+export {
+  DEFAULT_EXEC_LIMITS,
+  checkLimits,
+  createExitMarker,
+  encodeArgvCommand,
+  encodeShellCommand,
+  encodeStdinScript,
+  shellQuote,
+} from './shell-encode.js';
+export type { EncodeArgvOptions, EncodeShellOptions, EncodedShellCommand, ExecLimits } from './shell-encode.js';
+export { DEFAULT_TIMEOUT_MS, runArgv, runScript } from './run.js';
+export type { RunOptions, RunResult, StreamOptions } from './run.js';
+export { redactExecUrl } from './internal/redact.js';
