@@ -1,2 +1,15 @@
-// placeholder: filled in by its issue
-export {};
+export { ECI_API_VERSION, startEmulator } from './emulator.js';
+export type { Emulator, EmulatorOptions } from './emulator.js';
+export { runEmulatorServer } from './server.js';
+export type { EmulatorServerOptions } from './server.js';
+export { CallLog } from './call-log.js';
+export type { CallRecord } from './call-log.js';
+export { FaultInjector } from './faults.js';
+export type { ApiFault, FaultOptions, FaultRates } from './faults.js';
+export { DEFAULT_QUOTAS, DEFAULT_QUOTA_WINDOW_MS, QuotaLimiter } from './quotas.js';
+export type { QuotaOptions } from './quotas.js';
+export { createProcessRuntime, SANDBOX_MARKER_VARIABLE } from './runtime/process.js';
+export type { ProcessRuntimeOptions } from './runtime/process.js';
+export { selectRuntime } from './runtime/select-runtime.js';
+export type { RuntimeChoice, RuntimeKind } from './runtime/select-runtime.js';
+export type { ExecHandle, ExecSpec, RunningSandbox, SandboxRuntime, SandboxSpec } from './runtime/types.js';

@@ -488,7 +488,7 @@ const describeContainerLog: ActionHandler = async (params, context) => {
   const tail = optionalInteger(params, 'Tail', { min: 0, max: 2000 }) ?? 500;
   const limitBytes = optionalInteger(params, 'LimitBytes', { min: 1, max: 1048576 }) ?? 1048576;
   const lastTime = optionalBoolean(params, 'LastTime', false);
-  let log = Buffer.alloc(0);
+  let log: Buffer = Buffer.alloc(0);
   if (container === group.mainContainer) {
     log = lastTime ? group.previousLog : ((await group.sandbox?.readLog()) ?? Buffer.alloc(0));
   }
