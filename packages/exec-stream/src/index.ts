@@ -37,3 +37,5 @@ export type { EncodeArgvOptions, EncodeShellOptions, EncodedShellCommand, ExecLi
 export { DEFAULT_TIMEOUT_MS, runArgv, runScript } from './run.js';
 export type { RunOptions, RunResult, StreamOptions } from './run.js';
 export { redactExecUrl } from './internal/redact.js';
+export { ShellSession } from './shell-session.js';
+export type { SessionRunOptions, SessionRunResult, ShellSessionOptions } from './shell-session.js';
