@@ -302,6 +302,9 @@ export class ShellSession {
     const pending = this.current;
     if (pending) {
       this.current = undefined;
+      // Bytes held back as a possible marker were output after all.
+      if (!pending.stdoutDone) pending.stdout.push(pending.stdoutScanner.finish().output);
+      if (!pending.stderrDone) pending.stderr.push(pending.stderrScanner.finish().output);
       const reason = error instanceof Error ? `: ${error.message}` : '';
       pending.reject(
         new StreamTruncatedError(
