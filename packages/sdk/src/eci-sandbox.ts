@@ -483,9 +483,7 @@ export class EciSandbox {
         this.#log('info', `started command in ${id} without waiting`, { websocketUrl: redactSecrets(url) });
         return { ...emptyCommand(), success: true, requestId: target.lastRequestId(), errorMessage: '', websocketUrl: url };
       }
-      return this.#runCommand(target, () =>
-        runArgv(target.launcher, words, this.#runOptions(target, input)),
-      );
+      return this.#runCommand(target, this.#runOptions(target, input), (runOptions) => runArgv(target.launcher, words, runOptions));
     });
   }
 
@@ -508,7 +506,9 @@ export class EciSandbox {
       const script = this.#parse(commandSchema, command, 'command');
       const input = this.#parse(bashOptionsSchema, options, 'bash');
       const target = await this.#execTarget(id);
-      return this.#runCommand(target, () => runScript(target.launcher, script, { ...this.#runOptions(target, input), transport }));
+      return this.#runCommand(target, { ...this.#runOptions(target, input), transport }, (runOptions) =>
+        runScript(target.launcher, script, runOptions),
+      );
     });
   }
 
@@ -528,10 +528,24 @@ export class EciSandbox {
 
   async #runCommand(
     target: ExecTarget,
-    run: () => Promise<{ exitCode: number | null; stdout: string; stderr: string; truncated: boolean; durationMs: number }>,
+    options: RunOptions,
+    run: (options: RunOptions) => Promise<{ exitCode: number | null; stdout: string; stderr: string; truncated: boolean; durationMs: number }>,
   ): Promise<CommandResult> {
+    // Keep what arrives, so a timeout or a dropped stream still returns the output so far.
+    const seen = { stdout: '', stderr: '' };
+    const startedAt = Date.now();
     try {
-      const result = await run();
+      const result = await run({
+        ...options,
+        onStdout: (chunk) => {
+          seen.stdout += chunk;
+          options.onStdout?.(chunk);
+        },
+        onStderr: (chunk) => {
+          seen.stderr += chunk;
+          options.onStderr?.(chunk);
+        },
+      });
       return {
         success: true,
         requestId: target.lastRequestId(),
@@ -544,10 +558,7 @@ export class EciSandbox {
         durationMs: result.durationMs,
       };
     } catch (error) {
-      // A truncated stream or a timeout still carries what arrived; hand it over, marked.
-      const received = error as { stdout?: unknown; stderr?: unknown };
-      const stdout = typeof received.stdout === 'string' ? received.stdout : '';
-      const stderr = typeof received.stderr === 'string' ? received.stderr : '';
+      const { stdout, stderr } = seen;
       return {
         ...emptyCommand(),
         ...failureOf(error),
@@ -555,7 +566,8 @@ export class EciSandbox {
         output: stdout + stderr,
         stdout,
         stderr,
-        truncated: stdout !== '' || stderr !== '',
+        truncated: true,
+        durationMs: Date.now() - startedAt,
       };
     }
   }
@@ -637,8 +649,13 @@ export class EciSandbox {
       const script = this.#parse(commandSchema, command, 'command');
       const input = this.#parse(tmuxStartOptionsSchema, options, 'tmuxStart');
       const { kit, target } = await this.#tmux(id);
-      const started = await kit.start(script, input);
-      return { success: true, requestId: target.lastRequestId(), errorMessage: '', sessionId: started.sessionId };
+      const started = await kit.start(script, {
+        ...(input.execDir === undefined ? {} : { cwd: input.execDir }),
+        ...(input.env === undefined ? {} : { env: input.env }),
+        ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
+        ...(input.historyLimit === undefined ? {} : { historyLimit: input.historyLimit }),
+      });
+      return { success: true, requestId: target.lastRequestId(), errorMessage: '', sessionId: started };
     });
   }
 
@@ -649,7 +666,11 @@ export class EciSandbox {
       const session = this.#parse(tmuxSessionIdSchema, sessionId, 'sessionId');
       const input = this.#parse(tmuxPollOptionsSchema, options, 'tmuxPoll');
       const { kit, target } = await this.#tmux(id);
-      return toTmuxPollResult(session, await kit.poll(session, input), target.lastRequestId());
+      const polled = await kit.poll(session, {
+        ...(input.offset === undefined ? {} : { offset: input.offset }),
+        ...(input.maxBytes === undefined ? {} : { maxBytes: input.maxBytes }),
+      });
+      return toTmuxPollResult(session, polled, target.lastRequestId(), input.tailLines);
     });
   }
 
@@ -660,7 +681,13 @@ export class EciSandbox {
       const session = this.#parse(tmuxSessionIdSchema, sessionId, 'sessionId');
       const input = this.#parse(tmuxWaitOptionsSchema, options, 'tmuxWait');
       const { kit, target } = await this.#tmux(id);
-      return toTmuxPollResult(session, await kit.wait(session, { ...input, timeoutMs: input.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS }), target.lastRequestId());
+      const waited = await kit.wait(session, {
+        timeoutMs: input.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+        ...(input.cleanup === undefined ? {} : { cleanup: input.cleanup }),
+        ...(input.onOutput === undefined ? {} : { onOutput: input.onOutput }),
+        ...(input.signal === undefined ? {} : { signal: input.signal }),
+      });
+      return toTmuxPollResult(session, waited, target.lastRequestId());
     });
   }
 
@@ -670,7 +697,8 @@ export class EciSandbox {
       const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
       const session = this.#parse(tmuxSessionIdSchema, sessionId, 'sessionId');
       const { kit, target } = await this.#tmux(id);
-      return toTmuxPollResult(session, await kit.kill(session), target.lastRequestId());
+      const killed = await kit.kill(session);
+      return toTmuxPollResult(session, { ...killed, output: '', nextOffset: 0, truncated: false }, target.lastRequestId());
     });
   }
 
@@ -686,8 +714,10 @@ export class EciSandbox {
         errorMessage: '',
         sessions: sessions.map((session) => ({
           sessionId: session.sessionId,
-          created: String(session.created),
-          attached: Boolean(session.attached),
+          created: session.created === null ? '' : session.created.toISOString(),
+          attached: session.attached,
+          status: session.status,
+          exitCode: session.exitCode,
         })),
       };
     });

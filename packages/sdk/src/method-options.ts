@@ -57,11 +57,11 @@ export interface TmuxStartOptions {
 
 /** Options of `tmuxPoll`. */
 export interface TmuxPollOptions {
-  /** Return only the last N lines of output. Default: tmux-kit's tail. */
+  /** Keep only the last N lines of the output read in this call. Default: all of it. */
   tailLines?: number;
   /** Return output from this byte offset of the job's log (use the previous `nextOffset`). */
   offset?: number;
-  /** Most bytes of output to return. */
+  /** Most bytes of log to read in this call. Default 1 MiB. */
   maxBytes?: number;
 }
 

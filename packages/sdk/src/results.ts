@@ -90,6 +90,11 @@ export interface CommandResult extends OperationResult {
    * single-use credential (`?s=…`): do not log it.
    */
   websocketUrl?: string;
+  /**
+   * Session commands only: the session's stream had died (timeout, dropped connection) and this
+   * command ran in a fresh shell, so `cd` and exports from before were lost.
+   */
+  sessionReset?: boolean;
   /** With `sync: false`: ECI's browser terminal URL, valid for 30 s. */
   httpUrl?: string;
 }
@@ -122,9 +127,9 @@ export interface TmuxPollResult extends OperationResult {
   status: TmuxStatus;
   /** The job's exit code once `COMPLETED`; `null` before. */
   exitCode: number | null;
-  /** The job's output (from `offset` when one was given, else the tail). */
+  /** The job's output from `offset` (default 0) up to `nextOffset` (plain text, escape sequences removed). */
   output: string;
-  /** Whether `output` is not the whole log (a tail, or capped). */
+  /** Whether more output waits past `nextOffset` (or lines were dropped by `tailLines`). */
   outputTruncated: boolean;
   /** Byte offset in the job's log to pass to the next poll to continue where this one ended. */
   nextOffset: number;
@@ -133,9 +138,13 @@ export interface TmuxPollResult extends OperationResult {
 /** One tmux job in `tmuxList`. */
 export interface TmuxSessionInfo {
   sessionId: string;
-  /** Creation time as tmux reports it (seconds since the epoch, as a string). */
+  /** Creation time (ISO 8601), or `''` when unknown. */
   created: string;
   attached: boolean;
+  /** `RUNNING` or `COMPLETED`. */
+  status: TmuxStatus;
+  /** Exit code once completed. */
+  exitCode: number | null;
 }
 
 /** Result of `tmuxList`. */

@@ -48,9 +48,9 @@ export class SandboxSession {
   }
 
   #open(): Promise<{ shell: ShellSession; target: SessionTarget }> {
-    this.#session ??= this.#connect().then((target) => ({
+    this.#session ??= this.#connect().then(async (target) => ({
       target,
-      shell: new ShellSession(target.launcher, {
+      shell: await ShellSession.open(target.launcher, {
         ...target.stream,
         ...(target.limits === undefined ? {} : { limits: target.limits }),
         ...(this.#options.execDir === undefined ? {} : { execDir: this.#options.execDir }),
@@ -95,11 +95,22 @@ export class SandboxSession {
         stdout: result.stdout,
         stderr: result.stderr,
         exitCode: result.exitCode,
-        truncated: result.truncated ?? false,
-        durationMs: result.durationMs ?? 0,
+        truncated: result.truncated,
+        durationMs: result.durationMs,
+        sessionReset: result.sessionReset,
       };
     } catch (error) {
       return { ...empty, ...failureOf(error), requestId: target?.lastRequestId() ?? '' };
+    }
+  }
+
+  /** ExecContainerCommand calls this session has made so far (1, plus 1 per reconnect); 0 before the first `run`. */
+  async launcherCalls(): Promise<number> {
+    if (this.#session === undefined) return 0;
+    try {
+      return (await this.#session).shell.launcherCalls;
+    } catch {
+      return 0;
     }
   }
 

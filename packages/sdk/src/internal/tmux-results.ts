@@ -1,30 +1,30 @@
-import type { TmuxPollResult, TmuxStatus } from '../results.js';
+import type { PollResult } from '@eci-sandbox/tmux-kit';
+import type { TmuxPollResult } from '../results.js';
 
-/** What tmux-kit's poll, wait and kill return (read loosely so field additions do not break us). */
-export interface TmuxKitState {
-  sessionId?: string;
-  status: string;
-  exitCode?: number | null;
-  output?: string;
-  outputTruncated?: boolean;
-  nextOffset?: number;
-}
-
-const STATUSES: readonly TmuxStatus[] = ['RUNNING', 'COMPLETED', 'NOT_FOUND', 'ERROR'];
-
-/** tmux-kit's answer as the SDK's result. */
-export function toTmuxPollResult(sessionId: string, state: TmuxKitState, requestId: string): TmuxPollResult {
-  const upper = state.status.toUpperCase() as TmuxStatus;
-  const status = STATUSES.includes(upper) ? upper : 'ERROR';
+/**
+ * tmux-kit's answer as the SDK's result. With `tailLines`, only the last lines of the returned
+ * output are kept (and `outputTruncated` says so when lines were dropped).
+ */
+export function toTmuxPollResult(sessionId: string, state: PollResult, requestId: string, tailLines?: number): TmuxPollResult {
+  let output = state.output;
+  let outputTruncated = state.truncated;
+  if (tailLines !== undefined) {
+    const lines = output.split('\n');
+    const trailing = lines.at(-1) === '' ? 1 : 0;
+    if (lines.length - trailing > tailLines) {
+      output = lines.slice(lines.length - trailing - tailLines).join('\n');
+      outputTruncated = true;
+    }
+  }
   return {
     success: true,
     requestId,
     errorMessage: '',
-    sessionId: state.sessionId ?? sessionId,
-    status,
-    exitCode: state.exitCode ?? null,
-    output: state.output ?? '',
-    outputTruncated: state.outputTruncated ?? false,
-    nextOffset: state.nextOffset ?? 0,
+    sessionId: state.sessionId || sessionId,
+    status: state.status,
+    exitCode: state.exitCode,
+    output,
+    outputTruncated,
+    nextOffset: state.nextOffset,
   };
 }
