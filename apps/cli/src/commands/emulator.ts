@@ -12,6 +12,8 @@ interface EmulatorCommandOptions {
   runtime: string;
   stateDir?: string;
   faults?: string;
+  accessKeyId?: string;
+  accessKeySecret?: string;
 }
 
 /** `--faults` takes JSON inline or `@file.json`. */
@@ -28,8 +30,8 @@ function parseFaults(text: string): Record<string, unknown> {
 }
 
 /** The shell line that points the CLI and the SDK at an emulator. */
-export function environmentLine(endpoint: string, credentials: { accessKeyId: string; accessKeySecret: string }): string {
-  return `export ECI_SANDBOX_ENDPOINT=${endpoint} ECI_SANDBOX_ACCESS_KEY_ID=${credentials.accessKeyId} ECI_SANDBOX_ACCESS_KEY_SECRET=${credentials.accessKeySecret}`;
+export function environmentLine(endpoint: string, credentials: { accessKeyId: string; accessKeySecret: string }, regionId: string): string {
+  return `export ECI_SANDBOX_ENDPOINT=${endpoint} ECI_SANDBOX_ACCESS_KEY_ID=${credentials.accessKeyId} ECI_SANDBOX_ACCESS_KEY_SECRET=${credentials.accessKeySecret} ECI_SANDBOX_REGION_ID=${regionId}`;
 }
 
 export function registerEmulatorCommand(program: Command): void {
@@ -41,6 +43,8 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--runtime <runtime>', 'auto | runc (Linux root, isolated) | process (anywhere, no isolation)', 'auto')
     .option('--state-dir <dir>', 'where sandboxes live (default: a temporary directory)')
     .option('--faults <json>', 'fault injection, JSON or @file.json, e.g. \'{"throttleRate":0.05,"seed":1}\'')
+    .option('--access-key-id <id>', 'fix the local access key id (default: generated)')
+    .option('--access-key-secret <secret>', 'fix the local access key secret (default: generated)')
     .addHelpText(
       'after',
       examples(
@@ -61,21 +65,28 @@ export function registerEmulatorCommand(program: Command): void {
       runtime: options.runtime as 'auto' | 'runc' | 'process',
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(faults ? { faults } : {}),
+      ...(options.accessKeyId || options.accessKeySecret
+        ? { credentials: { ...(options.accessKeyId ? { accessKeyId: options.accessKeyId } : {}), ...(options.accessKeySecret ? { accessKeySecret: options.accessKeySecret } : {}) } }
+        : {}),
     });
+    const runtime = emulator.runtime;
     const { accessKeyId, accessKeySecret } = emulator.credentials;
     // These are the emulator's local keys: printing them is the point. They bypass `print`,
     // whose redaction would mask them if the same values happen to be in the environment.
     if (context.json) {
-      context.stdout.write(`${JSON.stringify({ endpoint: emulator.endpoint, accessKeyId, accessKeySecret, runtime: emulator.runtime })}\n`);
+      context.stdout.write(
+        `${JSON.stringify({ endpoint: emulator.endpoint, regionId: emulator.regionId, accessKeyId, accessKeySecret, runtime: runtime.name, isolated: runtime.isolated, stateDir: emulator.stateDir })}\n`,
+      );
     } else {
       const style = context.style;
       context.stdout.write(
         [
-          `${style.green('ECI emulator')} listening on ${style.bold(emulator.endpoint)} (runtime: ${emulator.runtime}${emulator.runtime === 'process' ? ', no isolation' : ''})`,
+          `${style.green('ECI emulator')} listening on ${style.bold(emulator.endpoint)} (runtime: ${runtime.name}${runtime.isolated ? '' : ', no isolation'})`,
+          style.dim(`  ${runtime.reason}`),
           '',
           'Point the CLI and the SDK at it, in another terminal:',
           '',
-          `  ${environmentLine(emulator.endpoint, emulator.credentials)}`,
+          `  ${environmentLine(emulator.endpoint, emulator.credentials, emulator.regionId)}`,
           '',
           `Then try: eci-sandbox create --wait   ·   Ctrl-C stops the emulator and removes its sandboxes.`,
           '',

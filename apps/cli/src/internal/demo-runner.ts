@@ -5,11 +5,6 @@ import { CliError } from './cli-error.js';
 import { unwrap } from './client.js';
 import { formatTable } from './table.js';
 
-interface CallSource {
-  list(): Array<{ action: string }>;
-  readonly execStreams: number;
-}
-
 /** One step of the demo and the API calls it cost. */
 export interface DemoStep {
   title: string;
@@ -48,7 +43,7 @@ export async function runDemo(context: CommandContext, options: { runtime: 'auto
   const emulator = await context.withSpinner('starting the local ECI emulator…', () =>
     startEmulator({ host: '127.0.0.1', port: 0, runtime: options.runtime }),
   );
-  const calls = emulator.calls as unknown as CallSource;
+  const calls = emulator.calls;
   const steps: DemoStep[] = [];
   let sandbox: Sandbox | undefined;
   let cleanedUp = false;
@@ -69,11 +64,12 @@ export async function runDemo(context: CommandContext, options: { runtime: 'auto
   };
 
   try {
-    say(`${style.green('ECI emulator')} running in-process at ${emulator.endpoint} (runtime: ${emulator.runtime}${emulator.runtime === 'process' ? ', no isolation' : ''})`);
+    say(`${style.green('ECI emulator')} running in-process at ${emulator.endpoint} (runtime: ${emulator.runtime.name}${emulator.runtime.isolated ? '' : ', no isolation'})`);
     const client = new EciSandbox({
       endpoint: emulator.endpoint,
       accessKeyId: emulator.credentials.accessKeyId,
       accessKeySecret: emulator.credentials.accessKeySecret,
+      regionId: emulator.regionId,
       useDefaultCredentialChain: false,
       // Only the emulator: no configuration from this process's environment.
       env: {},
@@ -150,7 +146,7 @@ export async function runDemo(context: CommandContext, options: { runtime: 'auto
 
   const totalCalls = steps.reduce((sum, entry) => sum + Object.values(entry.calls).reduce((a, b) => a + b, 0), 0);
   const summary: DemoSummary = {
-    runtime: emulator.runtime,
+    runtime: emulator.runtime.name,
     sandboxId,
     steps,
     totalCalls,
