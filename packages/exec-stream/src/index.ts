@@ -39,3 +39,5 @@ export type { RunOptions, RunResult, StreamOptions } from './run.js';
 export { redactExecUrl } from './internal/redact.js';
 export { ShellSession } from './shell-session.js';
 export type { SessionRunOptions, SessionRunResult, ShellSessionOptions } from './shell-session.js';
+export { DEFAULT_FILE_TIMEOUT_MS, readFile, readFileStream, writeFile } from './file-transfer.js';
+export type { FileData, FileTransferOptions, ReadFileOptions, WriteFileOptions, WriteFileResult } from './file-transfer.js';

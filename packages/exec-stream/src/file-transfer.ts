@@ -1,0 +1,365 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { ExecAbortError, ExecStreamError, ExecTimeoutError, ExecValidationError, FileVerificationError } from './errors.js';
+import type { ExecProcess, ExecResult } from './exec-process.js';
+import { openExec } from './exec-process.js';
+import { Deadline } from './internal/deadline.js';
+import { parseOptions } from './internal/validate.js';
+import type { ExecLauncher } from './launcher.js';
+import type { StreamOptions } from './run.js';
+import type { ExecLimits } from './shell-encode.js';
+import { encodeShellCommand, encodeStdinScript, shellQuote } from './shell-encode.js';
+
+/** Default deadline for a file transfer, in ms (10 minutes: files can be large). */
+export const DEFAULT_FILE_TIMEOUT_MS = 600_000;
+/** Bytes per length-delimited chunk on the wire. */
+const CHUNK_BYTES = 1024 * 1024;
+
+export type FileData = Uint8Array | string | AsyncIterable<Uint8Array | string>;
+
+export interface FileTransferOptions extends StreamOptions {
+  signal?: AbortSignal;
+  /** Deadline for the whole transfer, in ms. Default 600 000; 0 = none. */
+  timeoutMs?: number;
+  /** ExecContainerCommand's limits for the transfer's command. */
+  limits?: Partial<ExecLimits>;
+}
+
+export interface WriteFileOptions extends FileTransferOptions {
+  /** File mode, e.g. `0o644` or `'755'`. Default: the replaced file's mode, else 0666 minus the umask. */
+  mode?: number | string;
+  /** Expected byte count of a streamed source; the write fails (nothing replaced) if it differs. */
+  size?: number;
+}
+
+export interface WriteFileResult {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ReadFileOptions extends FileTransferOptions {
+  /** Transfer encoding: `raw` (default, falls back to base64 once if verification fails) or `base64`. */
+  encoding?: 'raw' | 'base64';
+}
+
+const transferSchema = z.object({
+  timeoutMs: z.number().int().nonnegative().finite().optional(),
+  size: z.number().int().nonnegative().optional(),
+  encoding: z.enum(['raw', 'base64']).optional(),
+  protocol: z.enum(['none', 'v4', 'v5']).optional(),
+});
+
+function validatePath(path: unknown): string {
+  if (typeof path !== 'string' || path.length === 0) throw new ExecValidationError('path', 'must be a non-empty path');
+  if (path.includes('\0')) throw new ExecValidationError('path', 'must not contain a NUL byte');
+  return path;
+}
+
+function normalizeMode(mode: number | string | undefined): string {
+  if (mode === undefined) return '';
+  const text = typeof mode === 'number' ? (Number.isInteger(mode) && mode >= 0 && mode <= 0o7777 ? mode.toString(8) : '') : mode;
+  if (!/^[0-7]{1,4}$/.test(text)) throw new ExecValidationError('mode', 'must be an octal file mode such as 0o644 or "755"');
+  return text;
+}
+
+/*
+ * Sandbox side of writeFile. stdin carries chunks, each a decimal length line and then exactly that
+ * many bytes (read with `head -c`: no stdin EOF needed), a `0` line, and the sha256 the client
+ * computed. The bytes go to a temp file beside the target, which replaces it (rename) only when its
+ * size and sha256 measured here match; anything else removes the temp file and keeps the old one.
+ */
+function writeScript(path: string, mode: string): string {
+  return `set -u
+p=${shellQuote(path, 'path')}
+m=${shellQuote(mode, 'mode') || "''"}
+d=$(dirname -- "$p") && mkdir -p -- "$d" && t=$(mktemp -- "$d/.eci-write.XXXXXX") || { echo "eci-write: cannot create a temp file in $d" >&2; exit 70; }
+trap 'rm -f -- "$t"' EXIT
+trap 'exit 129' HUP INT TERM
+exec 3>"$t"
+while IFS= read -r n; do
+  case $n in
+    0) break;;
+    ''|*[!0-9]*) echo "eci-write: transfer aborted by the client" >&2; exit 71;;
+  esac
+  head -c "$n" >&3 || exit 72
+done
+exec 3>&-
+IFS= read -r want || { echo "eci-write: stream ended early" >&2; exit 71; }
+s=$(wc -c <"$t") || exit 74
+h=$(sha256sum <"$t") || exit 74
+h=\${h%% *}
+printf '%s %s\\n' $((s + 0)) "$h"
+[ "$h" = "$want" ] || { echo "eci-write: sha256 mismatch" >&2; exit 73; }
+if [ -z "$m" ]; then
+  if [ -e "$p" ]; then m=$(stat -c %a -- "$p" 2>/dev/null) || m=; fi
+  [ -n "$m" ] || m=$(printf '%o' $((0666 & ~0$(umask))))
+fi
+chmod -- "$m" "$t" || exit 74
+mv -f -- "$t" "$p" || exit 75
+`;
+}
+
+function readScript(path: string, encoding: 'raw' | 'base64'): string {
+  return `p=${shellQuote(path, 'path')}
+[ -f "$p" ] && [ -r "$p" ] || { echo "eci-read: not a readable file: $p" >&2; exit 66; }
+s=$(wc -c <"$p") || exit 74
+h=$(sha256sum <"$p") || exit 74
+printf '\\n%s %s\\n' $((s + 0)) "\${h%% *}" >&2
+${encoding === 'base64' ? 'base64 <"$p" | tr -d "\\n"' : 'cat <"$p"'}
+`;
+}
+
+/** Launches a script (inline when it fits, else over stdin) whose own stdin stays connected. */
+async function launchScript(
+  launcher: ExecLauncher,
+  script: string,
+  options: FileTransferOptions,
+  deadline: Deadline,
+  streamOptions: {
+    onStdoutBytes?: (bytes: Uint8Array) => void;
+    onStderrBytes?: (bytes: Uint8Array) => void;
+    killOnAbort: boolean;
+    maxOutputBytes?: number;
+  },
+): Promise<ExecProcess> {
+  const encoded = encodeShellCommand(script, { limits: options.limits, stdin: true });
+  let argv: string[];
+  let marker: string;
+  let body: Buffer | undefined;
+  if (encoded.fits) {
+    argv = encoded.argv;
+    marker = encoded.marker;
+  } else {
+    body = Buffer.from(script, 'utf8');
+    ({ argv, marker } = encodeStdinScript(body.length, { stdin: true }));
+  }
+  let url: string;
+  try {
+    url = await launcher(argv, { stdin: true, tty: false, signal: deadline.signal });
+  } catch (error) {
+    throw deadline.error('exec launch') ?? error;
+  }
+  deadline.throwIfAborted('exec launch');
+  const process = openExec(url, {
+    WebSocket: options.WebSocket,
+    clientOptions: options.clientOptions,
+    protocol: options.protocol,
+    marker,
+    timeoutMs: deadline.remainingMs(),
+    signal: streamOptions.killOnAbort ? options.signal : undefined,
+    maxOutputBytes: streamOptions.maxOutputBytes ?? 64 * 1024,
+    onStdoutBytes: streamOptions.onStdoutBytes,
+    onStderrBytes: streamOptions.onStderrBytes,
+  });
+  if (body) await process.write(body);
+  return process;
+}
+
+async function* chunksOf(data: FileData): AsyncGenerator<Uint8Array> {
+  if (typeof data === 'string') {
+    yield Buffer.from(data, 'utf8');
+  } else if (data instanceof Uint8Array) {
+    yield data;
+  } else if (data && typeof (data as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    for await (const piece of data) yield typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+  } else {
+    throw new ExecValidationError('data', 'must be a Uint8Array, a string, a Readable or an AsyncIterable of bytes');
+  }
+}
+
+function failure(result: ExecResult, what: string): ExecStreamError {
+  const detail = result.stderr.trim().split('\n').pop() ?? '';
+  return new ExecStreamError(`${what} failed with exit code ${result.exitCode}${detail ? `: ${detail}` : ''}`);
+}
+
+/**
+ * Writes exactly the given bytes to `path` in the sandbox: binary-safe, any size, streamed in
+ * chunks with backpressure, parent directories created, atomic (temp file + rename), verified by
+ * size and sha256 computed in the sandbox. A failed write leaves the previous file as it was.
+ */
+export async function writeFile(launcher: ExecLauncher, path: string, data: FileData, options: WriteFileOptions = {}): Promise<WriteFileResult> {
+  if (typeof launcher !== 'function') throw new ExecValidationError('launcher', 'must be a function returning a WebSocket URL');
+  validatePath(path);
+  parseOptions(transferSchema, options);
+  const mode = normalizeMode(options.mode);
+  if (data === null || data === undefined) throw new ExecValidationError('data', 'is required');
+  const deadline = new Deadline(options.timeoutMs === undefined ? DEFAULT_FILE_TIMEOUT_MS : options.timeoutMs || undefined, options.signal);
+  try {
+    deadline.throwIfAborted('writeFile');
+    // Aborts are handled here, between chunks, so that the sandbox can remove its temp file.
+    const process = await launchScript(launcher, writeScript(path, mode), options, deadline, { killOnAbort: false });
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let sourceError: unknown;
+    const pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    const sendChunk = async (chunk: Uint8Array): Promise<void> => {
+      await process.write(`${chunk.length}\n`);
+      await process.write(chunk);
+    };
+    const flush = async (): Promise<void> => {
+      if (pendingBytes === 0) return;
+      const chunk = pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending);
+      pending.length = 0;
+      pendingBytes = 0;
+      await sendChunk(chunk);
+    };
+    try {
+      try {
+        for await (const piece of chunksOf(data)) {
+          deadline.throwIfAborted('writeFile');
+          hash.update(piece);
+          bytes += piece.length;
+          for (let offset = 0; offset < piece.length; ) {
+            const take = Math.min(CHUNK_BYTES - pendingBytes, piece.length - offset);
+            pending.push(piece.subarray(offset, offset + take));
+            pendingBytes += take;
+            offset += take;
+            if (pendingBytes >= CHUNK_BYTES) {
+              await flush();
+              deadline.throwIfAborted('writeFile');
+            }
+          }
+        }
+        if (options.size !== undefined && bytes !== options.size) {
+          throw new ExecValidationError('size', `the data had ${bytes} bytes, not the ${options.size} announced; nothing was written`);
+        }
+        await flush();
+      } catch (error) {
+        sourceError = error;
+      }
+      if (sourceError !== undefined) {
+        // Ask the sandbox to give up (it removes its temp file), then report why.
+        await process.write('abort\n').catch(() => undefined);
+        const ended = await Promise.race([
+          process.wait().catch(() => undefined),
+          new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+        ]);
+        if (ended === undefined) process.kill();
+        throw deadline.error('writeFile') ?? sourceError;
+      }
+      const sha256 = hash.digest('hex');
+      await process.write(`0\n${sha256}\n`);
+      const result = await process.wait();
+      const reported = /^(\d+) ([0-9a-f]{64})$/m.exec(result.stdout);
+      const actual = reported ? { bytes: Number(reported[1]), sha256: reported[2] as string } : undefined;
+      if (result.exitCode === 73 || (result.exitCode === 0 && (actual?.bytes !== bytes || actual?.sha256 !== sha256))) {
+        throw new FileVerificationError(path, 'the file measured in the sandbox differs from the data sent; nothing was replaced', {
+          expected: { bytes, sha256 },
+          actual,
+        });
+      }
+      if (result.exitCode !== 0) throw failure(result, `writeFile ${path}`);
+      return { path, bytes, sha256 };
+    } catch (error) {
+      process.kill();
+      if (error instanceof ExecTimeoutError || error instanceof ExecAbortError) throw error;
+      throw deadline.error('writeFile') ?? error;
+    }
+  } finally {
+    deadline.dispose();
+  }
+}
+
+interface Measured {
+  bytes: number;
+  sha256: string;
+}
+
+function parseMeta(stderr: string): Measured | undefined {
+  const match = /(?:^|\n)(\d+) ([0-9a-f]{64})\n/.exec(stderr);
+  return match ? { bytes: Number(match[1]), sha256: match[2] as string } : undefined;
+}
+
+async function readOnce(
+  launcher: ExecLauncher,
+  path: string,
+  encoding: 'raw' | 'base64',
+  options: ReadFileOptions,
+  deadline: Deadline,
+): Promise<{ data: Buffer; expected: Measured; actual: Measured }> {
+  const chunks: Buffer[] = [];
+  const stderrChunks: Buffer[] = [];
+  // Output is collected here, not kept a second time by the stream.
+  const process = await launchScript(launcher, readScript(path, encoding), options, deadline, {
+    killOnAbort: true,
+    maxOutputBytes: 0,
+    onStdoutBytes: (bytes) => chunks.push(Buffer.from(bytes)),
+    onStderrBytes: (bytes) => stderrChunks.push(Buffer.from(bytes)),
+  });
+  const result = { ...(await process.wait()), stderr: Buffer.concat(stderrChunks).toString('utf8') };
+  if (result.exitCode !== 0) throw failure(result, `readFile ${path}`);
+  const expected = parseMeta(result.stderr);
+  if (!expected) throw new ExecStreamError(`readFile ${path}: the sandbox did not report the file's size and sha256`);
+  const received = Buffer.concat(chunks);
+  const data = encoding === 'base64' ? Buffer.from(received.toString('latin1'), 'base64') : received;
+  const actual = { bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+  return { data, expected, actual };
+}
+
+/**
+ * Reads a file from the sandbox, verified against the size and sha256 computed there. If the raw
+ * transfer arrives corrupted, it is read once more as base64; if that fails too,
+ * `FileVerificationError`.
+ */
+export async function readFile(launcher: ExecLauncher, path: string, options: ReadFileOptions = {}): Promise<Uint8Array> {
+  if (typeof launcher !== 'function') throw new ExecValidationError('launcher', 'must be a function returning a WebSocket URL');
+  validatePath(path);
+  parseOptions(transferSchema, options);
+  const deadline = new Deadline(options.timeoutMs === undefined ? DEFAULT_FILE_TIMEOUT_MS : options.timeoutMs || undefined, options.signal);
+  try {
+    const encodings: Array<'raw' | 'base64'> = options.encoding === 'base64' ? ['base64'] : ['raw', 'base64'];
+    let last: { expected: Measured; actual: Measured } | undefined;
+    for (const encoding of encodings) {
+      const attempt = await readOnce(launcher, path, encoding, options, deadline);
+      if (attempt.expected.bytes === attempt.actual.bytes && attempt.expected.sha256 === attempt.actual.sha256) return attempt.data;
+      last = attempt;
+    }
+    throw new FileVerificationError(path, 'the bytes received differ from the file measured in the sandbox', {
+      expected: last?.expected,
+      actual: last?.actual,
+    });
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/**
+ * Streams a file from the sandbox in pieces, with backpressure (bounded memory for any size). The
+ * size and sha256 are checked at the end: a mismatch throws `FileVerificationError` from the
+ * iteration (there is no fallback, since the pieces were already handed out).
+ */
+export async function* readFileStream(launcher: ExecLauncher, path: string, options: FileTransferOptions = {}): AsyncGenerator<Uint8Array> {
+  if (typeof launcher !== 'function') throw new ExecValidationError('launcher', 'must be a function returning a WebSocket URL');
+  validatePath(path);
+  parseOptions(transferSchema, options);
+  const deadline = new Deadline(options.timeoutMs === undefined ? DEFAULT_FILE_TIMEOUT_MS : options.timeoutMs || undefined, options.signal);
+  let process: ExecProcess | undefined;
+  try {
+    process = await launchScript(launcher, readScript(path, 'raw'), options, deadline, { killOnAbort: true, maxOutputBytes: 0 });
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let stderr = '';
+    for await (const event of process) {
+      if (event.type === 'stderr') {
+        stderr += event.text;
+        continue;
+      }
+      if (event.bytes.length === 0) continue;
+      hash.update(event.bytes);
+      bytes += event.bytes.length;
+      yield event.bytes;
+    }
+    const result = await process.wait();
+    if (result.exitCode !== 0) throw failure({ ...result, stderr }, `readFile ${path}`);
+    const expected = parseMeta(stderr);
+    const actual = { bytes, sha256: hash.digest('hex') };
+    if (!expected || expected.bytes !== actual.bytes || expected.sha256 !== actual.sha256) {
+      throw new FileVerificationError(path, 'the bytes received differ from the file measured in the sandbox', { expected, actual });
+    }
+  } finally {
+    process?.close();
+    deadline.dispose();
+  }
+}
