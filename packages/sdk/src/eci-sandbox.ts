@@ -583,12 +583,13 @@ export class EciSandbox {
       const input = this.#parse(fileOptionsSchema, options, 'writeFile');
       const target = await this.#execTarget(id);
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      await writeFileOverExec(target.launcher, filePath, bytes, {
+      const written = await writeFileOverExec(target.launcher, filePath, bytes, {
         ...target.stream,
+        ...(this.#limits() === undefined ? {} : { limits: this.#limits() }),
         timeoutMs: this.#commandTimeoutMs(input.timeoutMs),
         ...(input.signal ? { signal: input.signal } : {}),
       });
-      return { success: true, requestId: target.lastRequestId(), errorMessage: '', bytesWritten: bytes.length };
+      return { success: true, requestId: target.lastRequestId(), errorMessage: '', bytesWritten: written.bytes };
     });
   }
 
@@ -606,10 +607,11 @@ export class EciSandbox {
       const target = await this.#execTarget(id);
       const content = await readFileOverExec(target.launcher, filePath, {
         ...target.stream,
+        ...(this.#limits() === undefined ? {} : { limits: this.#limits() }),
         timeoutMs: this.#commandTimeoutMs(input.timeoutMs),
         ...(input.signal ? { signal: input.signal } : {}),
       });
-      const bytes = content instanceof Uint8Array ? content : new Uint8Array(content as ArrayBuffer);
+      const bytes = content;
       return {
         success: true,
         requestId: target.lastRequestId(),
