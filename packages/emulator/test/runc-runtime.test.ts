@@ -1,6 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, realpath, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +125,10 @@ describe.skipIf(!detection.usable)(
       expect((await run(alpha, { argv: ['true'] })).code).toBe(0);
       expect((await run(alpha, { argv: ['false'] })).code).toBe(1);
       expect((await run(alpha, { argv: ['sh', '-c', 'kill -9 $$'] })).code).toBe(137);
+      const notFound = await run(alpha, { argv: ['no-such-program-eci'] });
+      expect(notFound.code).toBe(127);
+      expect(notFound.stderr).toContain('no-such-program-eci');
+      expect((await run(alpha, { argv: ['/etc/hostname'] })).code).toBe(126);
       expect(await run(alpha, { argv: ['cat'] }, 'line one\nline two\n')).toMatchObject({ code: 0, stdout: 'line one\nline two\n' });
       const environment = await run(alpha, {
         argv: ['sh', '-c', 'echo "$EXTRA|$GREETING|$(pwd)"; echo to-stderr >&2'],
@@ -195,6 +200,18 @@ describe.skipIf(!detection.usable)(
       expect((await missing.readLog()).toString()).toContain('no-such-command-eci');
       const refused = missing.exec({ argv: ['true'], tty: false });
       expect(await refused.exited).toBe(126);
+      // A main process that handles SIGTERM gets to finish on stop().
+      const graceful = await startOn(
+        runtime,
+        makeSpec(stateRoot, 'sbx-graceful', {
+          command: ['sh', '-c', 'trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.05; done'],
+        }),
+      );
+      await waitFor(async () => (await graceful.readLog()).toString().includes('ready'), 'the trap to be set');
+      await graceful.stop();
+      expect(await graceful.exited).toBe(0);
+      expect((await graceful.readLog()).toString()).toContain('got-term');
+      await graceful.destroy();
       await failing.destroy();
       await missing.destroy();
       expect(await mountsWithin(join(stateRoot, 'sandboxes', 'sbx-exit'))).toEqual([]);
@@ -254,6 +271,20 @@ describe.skipIf(!detection.usable)(
       await doomed.destroy();
     });
 
+    it('runs an image mapped in options.rootfs on that root file system instead of the host\'s', async () => {
+      const imageRoot = await mkdtemp('/var/tmp/eci-runc-image-');
+      stateRoots.push(imageRoot);
+      await buildTinyRootfs(imageRoot, ['/bin/sh', '/bin/cat', '/bin/sleep']);
+      const imageRuntime = createRuncRuntime({ rootfs: { 'tiny:1': imageRoot } });
+      const tiny = await startOn(imageRuntime, makeSpec(stateRoot, 'sbx-tiny', { image: 'tiny:1' }));
+      expect(await run(tiny, { argv: ['cat', '/etc/hostname'] })).toMatchObject({ code: 0, stdout: 'sbx-tiny\n' });
+      // The host's tools are not there; the image's are.
+      expect((await run(tiny, { argv: ['sh', '-c', 'test -e /usr/bin/python3 || test -e /usr/bin/env; echo $?'] })).stdout).toBe('1\n');
+      expect((await run(tiny, { argv: ['sh', '-c', 'echo written > /bin/new-file'] })).code).toBe(0);
+      expect(existsSync(join(imageRoot, 'bin', 'new-file'))).toBe(false);
+      await tiny.destroy();
+    });
+
     it('reapLeftovers removes a container a crashed run left behind', async () => {
       const crashRoot = await mkdtemp('/var/tmp/eci-runc-crash-');
       stateRoots.push(crashRoot);
@@ -273,6 +304,21 @@ describe.skipIf(!detection.usable)(
     });
   },
 );
+
+/** A minimal root file system: the given host programs and the libraries ldd says they need. */
+async function buildTinyRootfs(root: string, programs: string[]): Promise<void> {
+  const files = new Set<string>();
+  for (const program of programs) {
+    files.add(program);
+    const linked = await new Promise<string>((resolve) => execFile('ldd', [program], (_error, stdout) => resolve(stdout ?? '')));
+    for (const match of linked.matchAll(/(\/\S+)/g)) if (match[1]) files.add(match[1]);
+  }
+  for (const file of files) {
+    await mkdir(join(root, dirname(file)), { recursive: true });
+    await copyFile(await realpath(file), join(root, file));
+    await chmod(join(root, file), 0o755);
+  }
+}
 
 /** Everything a stream carries, as text. */
 function collect(stream: Readable | null): { text: () => string; ended: Promise<void> } {

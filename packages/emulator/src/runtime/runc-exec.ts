@@ -31,6 +31,8 @@ export interface RuncExecHandle extends ExecHandle {
   forceKill(): void;
 }
 
+/** What `runc exec` exits with when it could not start the process at all. */
+const runcFailureCode = 255;
 const defaultColumns = 80;
 const defaultRows = 24;
 const resizeDeadlineMs = 5_000;
@@ -93,6 +95,13 @@ export function startRuncExec(context: RuncExecContext, spec: ExecSpec): RuncExe
     stderr = null;
   }
 
+  // runc reports a process it could not start with its own exit code 255 and a log line on
+  // stderr; keep the start of stderr to turn that into the shell's 127 / 126.
+  let stderrHead = '';
+  childStderr.on('data', (chunk: Buffer) => {
+    if (stderrHead.length < 4096) stderrHead += chunk.toString('utf8');
+  });
+
   let settled = false;
   const exited = new Promise<number>((resolve) => {
     const settle = (code: number): void => {
@@ -102,7 +111,13 @@ export function startRuncExec(context: RuncExecContext, spec: ExecSpec): RuncExe
       resolve(code);
     };
     child.once('error', () => settle(127));
-    child.once('close', (code, signal) => settle(code ?? exitCodeForSignal(signal ?? 'SIGKILL')));
+    child.once('close', (code, signal) => {
+      if (code === runcFailureCode && /unable to start container process/.test(stderrHead)) {
+        settle(/executable file not found|no such file or directory/.test(stderrHead) && /exec: /.test(stderrHead) ? 127 : 126);
+        return;
+      }
+      settle(code ?? exitCodeForSignal(signal ?? 'SIGKILL'));
+    });
   });
 
   const readPid = (): number | undefined => {

@@ -35,8 +35,9 @@ export interface RuncRuntimeOptions {
    */
   rootfs?: Record<string, string>;
   /**
-   * How long `stop()` waits after SIGTERM before it sends SIGKILL, in ms. A keep-alive sandbox
-   * (no command) is killed at once. Default: 3000.
+   * How long `stop()` waits after SIGTERM before it sends SIGKILL, in ms. A main process that
+   * has no SIGTERM handler (PID 1 ignores it then, e.g. the keep-alive) is killed at once.
+   * Default: 3000.
    */
   stopGraceMs?: number;
 }
@@ -197,7 +198,6 @@ async function startSandbox(input: StartInput): Promise<RunningSandbox> {
     const hostHosts = await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n');
     await writeFile(paths.hostsFile, `${hostHosts.replace(/\n?$/, '\n')}127.0.1.1\t${hostname}\n`);
 
-    const keepAlive = spec.command.length === 0 && spec.args.length === 0;
     const argv = spec.command.length > 0 ? [...spec.command, ...spec.args] : spec.args.length > 0 ? [...spec.args] : keepAliveArgv;
     const env: Record<string, string> = { PATH: defaultPath, HOME: '/root', HOSTNAME: hostname, ...spec.env };
     const wantsLimits = (spec.cpu ?? 0) > 0 || (spec.memoryGiB ?? 0) > 0;
@@ -220,14 +220,14 @@ async function startSandbox(input: StartInput): Promise<RunningSandbox> {
       await writeFile(join(paths.bundle, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
       const launch = await launchMain(runcPath, paths, containerId);
       if (launch.running) {
-        return new RuncSandbox({ spec, paths, runcPath, containerId, main: launch.child, mainExited: launch.exited, keepAlive, stopGraceMs: input.stopGraceMs, sandboxEnv: env });
+        return new RuncSandbox({ spec, paths, runcPath, containerId, main: launch.child, mainExited: launch.exited, stopGraceMs: input.stopGraceMs, sandboxEnv: env });
       }
       const message = launch.error;
       if (/exec:|executable file not found|no such file or directory|permission denied/i.test(message) && /start container process/i.test(message)) {
         // The command itself could not run: the sandbox exists and its main process "exited",
         // as a shell would report it (127 not found, 126 not executable).
         const code = /not found|no such file/i.test(message) ? 127 : 126;
-        return new RuncSandbox({ spec, paths, runcPath, containerId, main: undefined, mainExited: Promise.resolve(code), keepAlive, stopGraceMs: input.stopGraceMs, sandboxEnv: env });
+        return new RuncSandbox({ spec, paths, runcPath, containerId, main: undefined, mainExited: Promise.resolve(code), stopGraceMs: input.stopGraceMs, sandboxEnv: env });
       }
       if (useLimits && /cgroup/i.test(message)) {
         useLimits = false;
@@ -318,7 +318,6 @@ interface SandboxInit {
   containerId: string;
   main: ChildProcess | undefined;
   mainExited: Promise<number>;
-  keepAlive: boolean;
   stopGraceMs: number;
   sandboxEnv: Record<string, string>;
 }
@@ -377,7 +376,7 @@ class RuncSandbox implements RunningSandbox {
   }
 
   stop(): Promise<void> {
-    this.stopping ??= this.terminate(this.init.keepAlive ? 0 : this.init.stopGraceMs);
+    this.stopping ??= this.terminate(this.init.stopGraceMs);
     return this.stopping;
   }
 
@@ -399,7 +398,9 @@ class RuncSandbox implements RunningSandbox {
     const { runcPath, paths, containerId, main } = this.init;
     const root = ['--root', paths.runcRoot];
     if (!this.mainDone && main) {
-      if (graceMs > 0) {
+      // PID 1 of a PID namespace never gets a signal it has no handler for: when the main
+      // process does not catch SIGTERM, waiting for it to act on one is pointless.
+      if (graceMs > 0 && (await catchesSignal(paths.mainPidFile, sigtermNumber))) {
         await runCommand(runcPath, [...root, 'kill', containerId, 'TERM']);
         await Promise.race([this.exited, delay(graceMs)]);
       }
@@ -421,6 +422,21 @@ class RuncSandbox implements RunningSandbox {
     await removeContainer(runcPath, paths.runcRoot, containerId);
     if (main && !this.mainDone) await Promise.race([this.exited, delay(killWaitMs)]);
     await unmountAllUnder(paths.rootfs);
+  }
+}
+
+const sigtermNumber = 15;
+
+/** Whether the process in `pidFile` has a handler for signal `number` (SigCgt in its status). */
+async function catchesSignal(pidFile: string, number: number): Promise<boolean> {
+  try {
+    const pid = Number((await readFile(pidFile, 'utf8')).trim());
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const caught = /^SigCgt:\s*([0-9a-f]+)$/im.exec(status)?.[1];
+    if (caught === undefined) return true;
+    return (BigInt(`0x${caught}`) & (1n << BigInt(number - 1))) !== 0n;
+  } catch {
+    return true;
   }
 }
 
