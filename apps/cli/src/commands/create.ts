@@ -78,7 +78,7 @@ export function registerCreateCommand(program: Command): void {
       context.note(`sandbox ${result.sandboxId} was created but the call failed; delete it with: eci-sandbox delete ${result.sandboxId}`);
     }
     unwrap(result, 'create failed');
-    const sandboxId = result.sandbox?.sandboxId ?? result.info?.sandboxId ?? result.sandboxId ?? '';
+    const sandboxId = result.sandbox?.id ?? result.info?.sandboxId ?? result.sandboxId ?? '';
     if (context.json) {
       context.printJson({
         sandboxId,
