@@ -243,8 +243,22 @@ case "$pid" in *[!0-9]*) pid= ;; esac
 # The wrapper leads the pane's process group: signal the whole group, then close the session.
 if [ -n "$pid" ]; then kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null; fi
 tm kill-session -t "=$id" 2>/dev/null
+# Is a live (not zombie) process left in the group? Orphans of a killed group may stay zombies
+# where PID 1 does not reap them, so kill -0 alone would wait out the whole grace period.
+alive() {
+  kill -0 -- "-$1" 2>/dev/null || return 1
+  [ -r /proc/self/stat ] || return 0
+  local p line rest
+  for p in /proc/[0-9]*; do
+    IFS= read -r line < "$p/stat" 2>/dev/null || continue
+    rest=\${line##*) }
+    set -- $1 $rest
+    if [ "\${4:-}" = "$1" ] && [ "\${2:-}" != Z ]; then return 0; fi
+  done
+  return 1
+}
 i=0
-while [ -n "$pid" ] && kill -0 -- "-$pid" 2>/dev/null; do
+while [ -n "$pid" ] && alive "$pid"; do
   i=$((i + 1))
   if [ "$i" -ge ${options.graceTenths} ]; then kill -KILL -- "-$pid" 2>/dev/null; break; fi
   sleep 0.1
