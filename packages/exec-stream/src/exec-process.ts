@@ -55,6 +55,8 @@ export interface OpenExecOptions {
    * encoders in this package append. Without it, the exit code comes from a v4 status only.
    */
   marker?: string;
+  /** The command runs with a terminal (launched with `tty: true`): its marker line ends in `\r\n`. Default false. */
+  tty?: boolean;
   /** Called with each piece of stdout, decoded as UTF-8 (characters split across frames are joined). */
   onStdout?: (text: string) => void;
   /** Called with each piece of stderr, decoded as UTF-8. */
@@ -165,7 +167,7 @@ export class ExecProcess implements AsyncIterable<ExecOutputEvent> {
   constructor(url: string, options: OpenExecOptions) {
     this.options = options;
     this.redactedUrl = redactExecUrl(url);
-    this.scanner = options.marker ? new MarkerScanner(options.marker, 'end') : undefined;
+    this.scanner = options.marker ? new MarkerScanner(options.marker, 'end', { carriageReturn: options.tty ?? false }) : undefined;
     const newOutput = (): OutputState => ({
       decoder: new TextDecoder('utf-8'),
       kept: [],

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile as readLocalFile, rm, stat, writeFile as wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecAbortError, ExecValidationError, readFile, readFileStream, writeFile } from '../src/index.js';
 import { startExecServer } from './support/exec-server.js';
@@ -91,6 +92,31 @@ describe('file transfer over a real WebSocket', () => {
     await writeLocalFile(path, data);
     expect(Buffer.from(await readFile(server.launcher, path, { encoding: 'base64' })).equals(data)).toBe(true);
     await expect(readFile(server.launcher, join(directory, 'missing'))).rejects.toThrow(/not a readable file/);
+  });
+
+  it('falls back to base64 when the raw transfer arrives corrupted (through an injected WebSocket)', async () => {
+    const data = randomBytes(200_000);
+    const path = join(directory, 'corrupt.bin');
+    await writeLocalFile(path, data);
+    let corrupted = 0;
+    // Flips one byte of the first large stdout frame, as a broken proxy might.
+    class CorruptingWebSocket extends WebSocket {
+      override emit(event: string | symbol, ...args: unknown[]): boolean {
+        const [message, isBinary] = args as [Buffer, boolean];
+        if (event === 'message' && isBinary && corrupted === 0 && message[0] === 1 && message.length > 1000) {
+          corrupted += 1;
+          const copy = Buffer.from(message);
+          copy[500] = (copy[500] as number) ^ 0xff;
+          return super.emit(event, copy, isBinary);
+        }
+        return super.emit(event, ...args);
+      }
+    }
+    const calls = server.launcherCalls;
+    const back = await readFile(server.launcher, path, { WebSocket: CorruptingWebSocket });
+    expect(corrupted).toBe(1);
+    expect(Buffer.from(back).equals(data)).toBe(true);
+    expect(server.launcherCalls - calls).toBe(2);
   });
 
   it('rejects bad paths and options before anything is sent', async () => {

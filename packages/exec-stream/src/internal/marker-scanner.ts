@@ -1,6 +1,7 @@
 /**
- * Finds an in-band exit marker, `\n<MARKER><digits>\n` (a `\r` allowed before each `\n`, as a
- * terminal writes them), in a byte stream and strips exactly those bytes.
+ * Finds an in-band exit marker, `\n<MARKER><digits>\n`, in a byte stream and strips exactly those
+ * bytes. With `carriageReturn` (a TTY, whose terminal writes `\r\n`) a `\r` before each `\n` is
+ * part of the marker too; without it a `\r` is always output, so output ending in `\r` stays whole.
  *
  * Bytes that could still turn out to be the start of the marker are held back; everything else is
  * released at once, so callers see output with at most one marker's length of delay.
@@ -28,13 +29,15 @@ export interface ScanResult {
 export class MarkerScanner {
   private readonly marker: Buffer;
   private readonly mode: 'end' | 'first';
+  private readonly carriageReturn: boolean;
   private pending: Buffer = Buffer.alloc(0);
   private finished = false;
 
-  constructor(marker: string, mode: 'end' | 'first' = 'end') {
+  constructor(marker: string, mode: 'end' | 'first' = 'end', options: { carriageReturn?: boolean } = {}) {
     if (marker.length === 0) throw new RangeError('marker must not be empty');
     this.marker = Buffer.from(marker, 'utf8');
     this.mode = mode;
+    this.carriageReturn = options.carriageReturn ?? false;
   }
 
   /** The longest marker line: `\r\n` + marker + digits + `\r\n`. */
@@ -82,7 +85,7 @@ export class MarkerScanner {
     const windowStart = Math.max(0, buffer.length - this.maxMarkerBytes);
     for (let index = windowStart; index < buffer.length; index += 1) {
       const byte = buffer[index];
-      if (byte !== CR && byte !== LF) continue;
+      if (byte !== LF && !(this.carriageReturn && byte === CR)) continue;
       const match = this.match(buffer, index);
       if (match.kind === 'partial' || (match.kind === 'complete' && match.end === buffer.length)) return index;
     }
@@ -96,7 +99,7 @@ export class MarkerScanner {
       if (at < 0) return undefined;
       from = at + 1;
       if (at < 1 || buffer[at - 1] !== LF) continue;
-      const start = at >= 2 && buffer[at - 2] === CR ? at - 2 : at - 1;
+      const start = this.carriageReturn && at >= 2 && buffer[at - 2] === CR ? at - 2 : at - 1;
       const match = this.match(buffer, start);
       if (match.kind === 'complete') return { start, end: match.end, exitCode: match.exitCode };
     }
@@ -106,7 +109,7 @@ export class MarkerScanner {
   private match(buffer: Buffer, start: number): Match {
     const length = buffer.length;
     let position = start;
-    if (buffer[position] === CR) {
+    if (this.carriageReturn && buffer[position] === CR) {
       position += 1;
       if (position === length) return { kind: 'partial' };
     }
@@ -125,7 +128,7 @@ export class MarkerScanner {
     if (position === length) return { kind: 'partial' };
     if (position === digitsStart) return { kind: 'no' };
     const exitCode = Number(buffer.subarray(digitsStart, position).toString('latin1'));
-    if (buffer[position] === CR) {
+    if (this.carriageReturn && buffer[position] === CR) {
       position += 1;
       if (position === length) return { kind: 'partial' };
     }
