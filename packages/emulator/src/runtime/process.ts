@@ -125,13 +125,14 @@ async function startSandbox(spec: SandboxSpec, stopGraceMs: number): Promise<Run
   } finally {
     closeSync(logFd);
   }
-  await track(main.pid);
+  // Listen before any await: a short command can exit before the next tick.
   const mainExited = new Promise<number>((resolve) => {
     main.once('error', (error) => {
       void writeFile(paths.log, `${mainArgv[0]}: ${error.message}\n`, { flag: 'a' }).finally(() => resolve(127));
     });
     main.once('exit', (code, signal) => resolve(exitCodeOf(code, signal)));
   });
+  await track(main.pid);
   void mainExited.then(() => untrack(main.pid));
 
   const execs = new Set<{ pid: number | undefined; exited: Promise<number> }>();
