@@ -369,7 +369,8 @@ export class EciSandbox {
 
   async #waitRunning(sandboxId: string, timeoutMs: number): Promise<void> {
     const context = await this.#resolveContext();
-    await context.api.waitForStatus(sandboxId, { until: ['Running'], timeoutMs });
+    const reached = await context.api.waitForStatus(sandboxId, { target: ['Running'], timeoutMs });
+    if (!reached.reachedTarget) throw new Error(`it ended in status ${reached.status} instead`);
   }
 
   /** Describes a sandbox and returns it as a `Sandbox` (one DescribeContainerGroups). */
@@ -445,7 +446,8 @@ export class EciSandbox {
     return this.#guard<OperationResult>('delete', {}, async () => {
       const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
       const input = this.#parse(deleteOptionsSchema, options, 'delete');
-      const body = await this.#call('DeleteContainerGroup', { ContainerGroupId: id, ...(input.force ? { Force: true } : {}) });
+      // A ClientToken makes the delete safe to retry inside the API client.
+      const body = await this.#call('DeleteContainerGroup', { ContainerGroupId: id, ClientToken: randomUUID(), ...(input.force ? { Force: true } : {}) });
       this.#containerNames.delete(id);
       this.#tmuxKits.delete(id);
       return { success: true, requestId: typeof body.RequestId === 'string' ? body.RequestId : '', errorMessage: '' };

@@ -87,7 +87,9 @@ export function createSandboxTools(sandbox: ToolSandbox, options: SandboxToolsOp
     const result = await run('pwd');
     if (!result.success) throw new Error(`could not find the current directory: ${result.errorMessage}`);
     const cwd = result.stdout.trim();
-    return `${cwd === '/' ? '' : cwd}/${path.replace(/^\.\//, '')}`;
+    const relative = path.replace(/^(\.\/)+/, '');
+    if (relative === '.' || relative === '') return cwd;
+    return `${cwd === '/' ? '' : cwd}/${relative}`;
   };
 
   const timeoutSchema = z
