@@ -20,8 +20,8 @@ describe('--help', () => {
     expect(run.stdout).toContain('Exit codes:');
   });
 
-  it.each(COMMANDS)('%s %s has examples, exit codes and --json', async (...names) => {
-    const run = await runCli([...names.filter(Boolean), '--help'], { env: cleanEnv() });
+  it.each(COMMANDS.map((names) => [names.join(' '), names] as const))('%s --help has examples, exit codes and --json', async (_label, names) => {
+    const run = await runCli([...names, '--help'], { env: cleanEnv() });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('Examples:');
     expect(run.stdout).toContain('Exit codes:');

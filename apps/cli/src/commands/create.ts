@@ -79,6 +79,11 @@ export function registerCreateCommand(program: Command): void {
     }
     unwrap(result, 'create failed');
     const sandboxId = result.sandbox?.id ?? result.info?.sandboxId ?? result.sandboxId ?? '';
+    // After --wait the SDK knows the sandbox is Running but may not have described it: one describe.
+    if (options.wait && !result.info && sandboxId) {
+      const described = await client.info(sandboxId);
+      if (described.success && described.data) result.info = described.data;
+    }
     if (context.json) {
       context.printJson({
         sandboxId,
