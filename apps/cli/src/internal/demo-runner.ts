@@ -48,6 +48,7 @@ export async function runDemo(context: CommandContext, options: { runtime: 'auto
   let sandbox: Sandbox | undefined;
   let cleanedUp = false;
   let sandboxId = '';
+  let skippedTmux = false;
 
   const step = async <T>(title: string, work: () => Promise<T>): Promise<T> => {
     say(`\n${style.bold(style.cyan('▸'))} ${style.bold(title)}`);
@@ -112,25 +113,29 @@ export async function runDemo(context: CommandContext, options: { runtime: 'auto
       if (!same) throw new CliError('the file read back differs from the one written');
     });
 
-    const tmuxCheck = unwrap(await active.bash('command -v tmux >/dev/null 2>&1'));
-    if (tmuxCheck.exitCode !== 0) {
-      say(`\n${style.yellow('▸')} ${style.bold('Background job in tmux')} ${style.yellow('skipped: tmux is not installed in the sandbox')}`);
-      steps.push({ title: 'Background job in tmux', calls: {}, streams: 0, durationMs: 0, skipped: 'tmux is not installed' });
-    } else {
-      await step('Run a background job in tmux and wait on it with live output', async () => {
-        const started = unwrap(await active.tmuxStart('for step in 1 2 3; do echo "job step $step"; sleep 0.3; done; echo done'));
-        say(`  job ${style.bold(started.sessionId)} started`);
-        const waited = unwrap(
-          await active.tmuxWait(started.sessionId, {
-            timeoutMs: 60_000,
-            cleanup: true,
-            onOutput: (chunk) => {
-              for (const line of chunk.split('\n')) if (line.trim() !== '') say(`  ${style.dim('live')} ${line}`);
-            },
-          }),
-        );
-        say(`  job ${waited.status.toLowerCase()} with exit code ${style.green(String(waited.exitCode))}`);
-      });
+    await step('Run a background job in tmux and wait on it with live output', async () => {
+      const tmuxCheck = unwrap(await active.bash('command -v tmux >/dev/null 2>&1'));
+      if (tmuxCheck.exitCode !== 0) {
+        say(`  ${style.yellow('skipped: tmux is not installed in the sandbox')}`);
+        skippedTmux = true;
+        return;
+      }
+      const started = unwrap(await active.tmuxStart('for step in 1 2 3; do echo "job step $step"; sleep 0.3; done; echo done'));
+      say(`  job ${style.bold(started.sessionId)} started`);
+      const waited = unwrap(
+        await active.tmuxWait(started.sessionId, {
+          timeoutMs: 60_000,
+          cleanup: true,
+          onOutput: (chunk) => {
+            for (const line of chunk.split('\n')) if (line.trim() !== '') say(`  ${style.dim('live')} ${line}`);
+          },
+        }),
+      );
+      say(`  job ${waited.status.toLowerCase()} with exit code ${style.green(String(waited.exitCode))}`);
+    });
+    if (skippedTmux) {
+      const last = steps[steps.length - 1];
+      if (last) last.skipped = 'tmux is not installed';
     }
 
     await step('Delete the sandbox', async () => {
