@@ -74,4 +74,42 @@ describe('bad input and missing credentials', () => {
     expect(result.success).toBe(false);
     expect(result.errorMessage).toMatch(/not found/);
   });
+
+  it.skipIf(Boolean(process.env.ALIBABA_CLOUD_ACCESS_KEY_ID))(
+    'with no keys anywhere, the default credential chain is tried and its failure explained',
+    async () => {
+      const empty = mkdtempSync(join(tmpdir(), 'eci-sdk-chain-'));
+      try {
+        bed.emulator.resetCalls();
+        const client = new EciSandbox({ env: {}, cwd: empty, endpoint: bed.emulator.endpoint });
+        const result = await client.list();
+        expect(result.success).toBe(false);
+        expect(result.error).toBeInstanceOf(EciValidationError);
+        expect(result.errorMessage).toContain('ECI_SANDBOX_ACCESS_KEY_ID');
+        expect(result.errorMessage).toContain('default chain');
+        expect(bed.emulator.calls.length).toBe(0);
+      } finally {
+        rmSync(empty, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('log lines never show the secret or the exec URL token', async () => {
+    const lines: string[] = [];
+    const record = (message: string, fields?: Record<string, unknown>) => lines.push(`${message} ${JSON.stringify(fields ?? {})}`);
+    const client = bed.newClient({ logger: { debug: record, info: record, warn: record, error: record } });
+    const created = await client.create({ image: 'alpine:3', waitUntilRunning: true });
+    expect(created.success).toBe(true);
+    try {
+      const started = await created.sandbox!.execCommand(['true'], { sync: false });
+      const token = new URL(started.websocketUrl!).searchParams.get('s');
+      expect(token).toBeTruthy();
+      expect(lines.some((line) => line.includes('/exec/'))).toBe(true);
+      const all = lines.join('\n');
+      expect(all).not.toContain(token!);
+      expect(all).not.toContain(bed.emulator.credentials.accessKeySecret);
+    } finally {
+      await created.sandbox!.delete({ force: true });
+    }
+  });
 });
