@@ -564,7 +564,12 @@ export async function detectRunc(options: { runcPath?: string } = {}): Promise<R
     return { usable: false, reason: 'runc runtime needs root (run the emulator as root)' };
   }
   const runcPath = await findExecutable(options.runcPath ?? 'runc');
-  if (!runcPath) return { usable: false, reason: 'runc not found in PATH or /usr/sbin, /usr/local/sbin, /sbin' };
+  if (!runcPath) {
+    return {
+      usable: false,
+      reason: options.runcPath ? `runc not found at ${options.runcPath}` : 'runc not found in PATH or /usr/local/sbin, /usr/sbin, /sbin',
+    };
+  }
   const version = await runCommand(runcPath, ['--version']);
   if (version.code !== 0) return { usable: false, reason: `${runcPath} --version failed: ${version.stderr.trim()}` };
   const filesystems = await readFile('/proc/filesystems', 'utf8').catch(() => '');
