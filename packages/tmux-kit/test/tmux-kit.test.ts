@@ -146,6 +146,12 @@ describe.skipIf(skipTmux)(`TmuxKit over the local runner${skipReason}`, () => {
     expect(result.exitCode).toBe(0);
   });
 
+  it('starts a command of a megabyte (no length limit in start itself)', async () => {
+    const command = `# ${'x'.repeat(1_000_000)}\nV='${'y'.repeat(200_000)}'\necho "long ok \${#V}"`;
+    const result = await kit.wait(await kit.start(command));
+    expect(result).toMatchObject({ status: 'COMPLETED', exitCode: 0, output: 'long ok 200000\n' });
+  });
+
   it('honours cwd and env, and rejects a missing cwd and a running duplicate id', async () => {
     const cwd = join(world.directory, "work dir 'x'");
     mkdirSync(cwd);
@@ -155,6 +161,13 @@ describe.skipIf(skipTmux)(`TmuxKit over the local runner${skipReason}`, () => {
     const result = await kit.wait(sessionId);
     expect(result.output).toBe(`${cwd}\n${value}\n`);
     await expect(kit.start('true', { cwd: join(world.directory, 'missing') })).rejects.toMatchObject({ name: 'TmuxValidationError', field: 'cwd' });
+  });
+
+  it('gives the pane the historyLimit asked for and leaves the global setting as it was', async () => {
+    const before = (await world.runner('tmux show-options -gv history-limit')).stdout.trim();
+    const sessionId = await kit.start(`tmux display-message -p -t "$TMUX_PANE" '#{history_limit}'`, { historyLimit: 12345 });
+    expect((await kit.wait(sessionId)).output).toBe('12345\n');
+    expect((await world.runner('tmux show-options -gv history-limit')).stdout.trim()).toBe(before);
   });
 
   it('strips escape sequences by default and keeps them in raw output', async () => {
