@@ -12,8 +12,11 @@ import { encodeShellCommand, encodeStdinScript, shellQuote } from './shell-encod
 
 /** Default deadline for a file transfer, in ms (10 minutes: files can be large). */
 export const DEFAULT_FILE_TIMEOUT_MS = 600_000;
-/** Bytes per length-delimited chunk on the wire. */
-const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Most bytes per length-delimited chunk of a streamed source (what is buffered before sending).
+ * Known-size data goes as one chunk: each chunk costs a `head` process in the sandbox.
+ */
+const CHUNK_BYTES = 8 * 1024 * 1024;
 
 export type FileData = Uint8Array | string | AsyncIterable<Uint8Array | string>;
 
@@ -66,28 +69,33 @@ function normalizeMode(mode: number | string | undefined): string {
 /*
  * Sandbox side of writeFile. stdin carries chunks, each a decimal length line and then exactly that
  * many bytes (read with `head -c`: no stdin EOF needed), a `0` line, and the sha256 the client
- * computed. The bytes go to a temp file beside the target, which replaces it (rename) only when its
- * size and sha256 measured here match; anything else removes the temp file and keeps the old one.
+ * computed. The bytes go through `tee` to a temp file beside the target and to `sha256sum` at the
+ * same time (hashing costs no extra pass); the temp file replaces the target (rename) only when its
+ * size and sha256 measured here match. Anything else removes the temp file and keeps the old one.
  */
 function writeScript(path: string, mode: string): string {
   return `set -u
 p=${shellQuote(path, 'path')}
-m=${shellQuote(mode, 'mode') || "''"}
+m=${shellQuote(mode, 'mode')}
 d=$(dirname -- "$p") && mkdir -p -- "$d" && t=$(mktemp -- "$d/.eci-write.XXXXXX") || { echo "eci-write: cannot create a temp file in $d" >&2; exit 70; }
-trap 'rm -f -- "$t"' EXIT
+trap 'rm -f -- "$t" "$t.sha"' EXIT
 trap 'exit 129' HUP INT TERM
-exec 3>"$t"
-while IFS= read -r n; do
-  case $n in
-    0) break;;
-    ''|*[!0-9]*) echo "eci-write: transfer aborted by the client" >&2; exit 71;;
-  esac
-  head -c "$n" >&3 || exit 72
-done
-exec 3>&-
+{
+  while IFS= read -r n; do
+    case $n in
+      0) exit 0;;
+      ''|*[!0-9]*) exit 71;;
+    esac
+    head -c "$n" || exit 72
+  done
+  exit 71
+} | tee -- "$t" | sha256sum >"$t.sha"
+r=("\${PIPESTATUS[@]}")
+[ "\${r[0]}" = 0 ] || { echo "eci-write: transfer aborted or cut short" >&2; exit "\${r[0]}"; }
+[ "\${r[1]}" = 0 ] && [ "\${r[2]}" = 0 ] || { echo "eci-write: cannot write $t" >&2; exit 72; }
 IFS= read -r want || { echo "eci-write: stream ended early" >&2; exit 71; }
 s=$(wc -c <"$t") || exit 74
-h=$(sha256sum <"$t") || exit 74
+h=$(cat -- "$t.sha") || exit 74
 h=\${h%% *}
 printf '%s %s\\n' $((s + 0)) "$h"
 [ "$h" = "$want" ] || { echo "eci-write: sha256 mismatch" >&2; exit 73; }
@@ -100,13 +108,17 @@ mv -f -- "$t" "$p" || exit 75
 `;
 }
 
+/*
+ * Sandbox side of readFile: the size and sha256 go to stderr as one line, computed by a second
+ * process that reads the file while `cat` sends it (no extra pass before the transfer).
+ */
 function readScript(path: string, encoding: 'raw' | 'base64'): string {
   return `p=${shellQuote(path, 'path')}
 [ -f "$p" ] && [ -r "$p" ] || { echo "eci-read: not a readable file: $p" >&2; exit 66; }
 s=$(wc -c <"$p") || exit 74
-h=$(sha256sum <"$p") || exit 74
-printf '\\n%s %s\\n' $((s + 0)) "\${h%% *}" >&2
-${encoding === 'base64' ? 'base64 <"$p" | tr -d "\\n"' : 'cat <"$p"'}
+( h=$(sha256sum <"$p") && printf '\\n%s %s\\n' $((s + 0)) "\${h%% *}" >&2 ) &
+${encoding === 'base64' ? 'base64 <"$p" | tr -d "\\n"' : 'cat <"$p"'} || exit 74
+wait $! || exit 74
 `;
 }
 
@@ -207,7 +219,15 @@ export async function writeFile(launcher: ExecLauncher, path: string, data: File
     };
     try {
       try {
-        for await (const piece of chunksOf(data)) {
+        if (typeof data === 'string' || data instanceof Uint8Array) {
+          const whole = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+          hash.update(whole);
+          bytes = whole.length;
+          if (options.size !== undefined && bytes !== options.size) {
+            throw new ExecValidationError('size', `the data has ${bytes} bytes, not the ${options.size} announced`);
+          }
+          if (bytes > 0) await sendChunk(whole);
+        } else for await (const piece of chunksOf(data)) {
           deadline.throwIfAborted('writeFile');
           hash.update(piece);
           bytes += piece.length;
@@ -279,13 +299,18 @@ async function readOnce(
   options: ReadFileOptions,
   deadline: Deadline,
 ): Promise<{ data: Buffer; expected: Measured; actual: Measured }> {
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   const stderrChunks: Buffer[] = [];
+  const hash = encoding === 'raw' ? createHash('sha256') : undefined;
   // Output is collected here, not kept a second time by the stream.
   const process = await launchScript(launcher, readScript(path, encoding), options, deadline, {
     killOnAbort: true,
     maxOutputBytes: 0,
-    onStdoutBytes: (bytes) => chunks.push(Buffer.from(bytes)),
+    // Each frame arrives in its own buffer (ws never reuses them), so keeping a view is safe.
+    onStdoutBytes: (bytes) => {
+      chunks.push(bytes);
+      hash?.update(bytes);
+    },
     onStderrBytes: (bytes) => stderrChunks.push(Buffer.from(bytes)),
   });
   const result = { ...(await process.wait()), stderr: Buffer.concat(stderrChunks).toString('utf8') };
@@ -294,7 +319,7 @@ async function readOnce(
   if (!expected) throw new ExecStreamError(`readFile ${path}: the sandbox did not report the file's size and sha256`);
   const received = Buffer.concat(chunks);
   const data = encoding === 'base64' ? Buffer.from(received.toString('latin1'), 'base64') : received;
-  const actual = { bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+  const actual = { bytes: data.length, sha256: (hash ?? createHash('sha256').update(data)).digest('hex') };
   return { data, expected, actual };
 }
 

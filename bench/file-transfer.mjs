@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// File-transfer throughput of @eci-sandbox/exec-stream against a bare `ws` connection.
+//
+// Starts a small exec WebSocket server on 127.0.0.1 (the same protocol as ECI's exec stream: binary
+// channel frames, no subprotocol, single-use `?s=` URLs, real processes), then moves the same 64 MiB
+// four ways: writeFile / readFile (verified, atomic) and a bare ws client that pushes the bytes into
+// `head -c N > file` / pulls them from `cat file`. Prints MiB/s and the ratio ours / bare
+// (target >= 0.7). Not a test: numbers depend on the machine. Needs `pnpm --filter
+// @eci-sandbox/exec-stream build` first. Usage: node bench/file-transfer.mjs [MiB] [rounds]
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket, WebSocketServer } from 'ws';
+import { Channel, encodeFrame, readFile, writeFile } from '../packages/exec-stream/dist/index.js';
+
+const MIB = 1024 * 1024;
+const sizeMiB = Number(process.argv[2] ?? 64);
+const rounds = Number(process.argv[3] ?? 3);
+const SOCKET_HIGH_WATER_BYTES = 4 * MIB;
+
+function startServer() {
+  const registry = new Map();
+  const http = createServer((_request, response) => response.writeHead(404).end());
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  http.on('upgrade', (request, socket, head) => {
+    const token = new URL(request.url, 'http://x').searchParams.get('s');
+    const argv = registry.get(token);
+    if (!argv) return socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    registry.delete(token);
+    wss.handleUpgrade(request, socket, head, (ws) => serve(ws, argv));
+  });
+  function serve(ws, argv) {
+    const child = spawn(argv[0], argv.slice(1), { stdio: 'pipe' });
+    ws.send(encodeFrame(Channel.stdout));
+    for (const [stream, channel] of [
+      [child.stdout, Channel.stdout],
+      [child.stderr, Channel.stderr],
+    ]) {
+      stream.on('data', (chunk) => {
+        ws.send(encodeFrame(channel, chunk), () => {
+          if (ws.bufferedAmount < SOCKET_HIGH_WATER_BYTES) stream.resume();
+        });
+        if (ws.bufferedAmount >= SOCKET_HIGH_WATER_BYTES) stream.pause();
+      });
+    }
+    child.stdin.on('error', () => {});
+    ws.on('message', (data) => {
+      if (data[0] !== Channel.stdin) return;
+      if (!child.stdin.write(data.subarray(1))) {
+        ws.pause();
+        child.stdin.once('drain', () => ws.resume());
+      }
+    });
+    ws.on('close', () => child.kill('SIGKILL'));
+    child.on('close', (code) => {
+      if (code) ws.send(encodeFrame(Channel.status, `command terminated with non-zero exit code: exit status ${code}`));
+      ws.close(1000);
+    });
+  }
+  return new Promise((resolve) =>
+    http.listen(0, '127.0.0.1', () => {
+      const endpoint = `ws://127.0.0.1:${http.address().port}/exec/`;
+      const register = (argv) => {
+        const token = randomBytes(12).toString('hex');
+        registry.set(token, argv);
+        return `${endpoint}?s=${token}`;
+      };
+      resolve({
+        launcher: async (argv) => register(argv),
+        register,
+        close: () => new Promise((done) => {
+          wss.close();
+          http.close(done);
+        }),
+      });
+    }),
+  );
+}
+
+/** Bare ws: push `data` to stdin of `head -c N > path` in 256 KiB frames, wait for the close. */
+function bareWrite(server, path, data) {
+  const url = server.register(['/bin/sh', '-c', `head -c ${data.length} > '${path}'`]);
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    ws.on('error', reject);
+    ws.on('close', resolve);
+    ws.on('open', async () => {
+      for (let offset = 0; offset < data.length; offset += 256 * 1024) {
+        ws.send(encodeFrame(Channel.stdin, data.subarray(offset, offset + 256 * 1024)));
+        if (ws.bufferedAmount > SOCKET_HIGH_WATER_BYTES) await new Promise((done) => ws.send(Buffer.alloc(0), done));
+      }
+    });
+  });
+}
+
+/** Bare ws: pull `cat path` from stdout, counting bytes. */
+function bareRead(server, path) {
+  const url = server.register(['cat', path]);
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    ws.on('error', reject);
+    ws.on('message', (data) => {
+      if (data[0] === Channel.stdout) bytes += data.length - 1;
+    });
+    ws.on('close', () => resolve(bytes));
+  });
+}
+
+async function timed(action) {
+  const started = process.hrtime.bigint();
+  await action();
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** Best of `rounds` (the machine is shared and noisy). */
+async function best(action) {
+  let fastest = Infinity;
+  for (let round = 0; round < rounds; round += 1) fastest = Math.min(fastest, await timed(action));
+  return fastest;
+}
+
+const server = await startServer();
+const directory = await mkdtemp(join(tmpdir(), 'eci-bench-files-'));
+try {
+  const data = randomBytes(sizeMiB * MIB);
+  const ourPath = join(directory, 'ours.bin');
+  const barePath = join(directory, 'bare.bin');
+  const writeOurs = await best(() => writeFile(server.launcher, ourPath, data));
+  const writeBare = await best(() => bareWrite(server, barePath, data));
+  const readOurs = await best(async () => {
+    const back = await readFile(server.launcher, ourPath);
+    if (back.length !== data.length) throw new Error('readFile returned the wrong size');
+  });
+  const readBare = await best(async () => {
+    const bytes = await bareRead(server, barePath);
+    if (bytes !== data.length) throw new Error(`bare read returned ${bytes} bytes`);
+  });
+  const rate = (seconds) => sizeMiB / seconds;
+  const rows = [
+    ['write', rate(writeOurs), rate(writeBare)],
+    ['read', rate(readOurs), rate(readBare)],
+  ];
+  console.log(`file transfer, ${sizeMiB} MiB, best of ${rounds}, local exec server on 127.0.0.1`);
+  console.log('| operation | exec-stream MiB/s | bare ws MiB/s | ratio (target >= 0.7) |');
+  console.log('|---|---:|---:|---:|');
+  for (const [name, ours, bare] of rows) {
+    console.log(`| ${name} | ${ours.toFixed(1)} | ${bare.toFixed(1)} | ${(ours / bare).toFixed(2)} |`);
+  }
+  console.log('exec-stream verifies size + sha256 in the sandbox and writes atomically (temp + rename); bare ws does neither.');
+} finally {
+  await server.close();
+  await rm(directory, { recursive: true, force: true });
+}
