@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -45,7 +45,13 @@ export interface RuncRuntimeOptions {
 const optionsSchema = z.object({
   runcPath: z.string().min(1, 'runcPath: give a path to the runc binary, or leave it out').optional(),
   rootfs: z
-    .record(z.string(), z.string().refine(isAbsolute, 'rootfs: each root file system must be an absolute directory path'))
+    .record(
+      z.string(),
+      z
+        .string()
+        .refine(isAbsolute, 'rootfs: each root file system must be an absolute directory path')
+        .refine((path) => !/[,:\\\n]/.test(path), 'rootfs: a root file system path must not contain ",", ":", "\\" or newlines (overlay mount options)'),
+    )
     .optional(),
   stopGraceMs: z.number().int('stopGraceMs: give whole milliseconds').min(0, 'stopGraceMs: must be 0 or more').optional(),
 });
@@ -149,7 +155,7 @@ export function createRuncRuntime(options: RuncRuntimeOptions = {}): SandboxRunt
       });
     },
     async reapLeftovers(stateDir: string): Promise<void> {
-      const root = resolve(stateDir);
+      const root = await realpath(stateDir).catch(() => resolve(stateDir));
       knownStateRoots.add(root);
       const runcPath = await resolveRunc().catch(() => undefined);
       await reapUnder(root, runcPath);
@@ -169,11 +175,12 @@ interface StartInput {
 async function startSandbox(input: StartInput): Promise<RunningSandbox> {
   const { spec, runcPath } = input;
   validateSpec(spec);
-  const paths = sandboxPaths(resolve(spec.stateDir));
+  // The real path: mountinfo shows mount points without symlinks.
+  await mkdir(spec.stateDir, { recursive: true });
+  const paths = sandboxPaths(await realpath(spec.stateDir));
   const containerId = containerIdFor(spec.id);
   const lowerDir = input.lowerDir ?? '/';
 
-  await mkdir(paths.stateDir, { recursive: true });
   await writeFile(paths.marker, `${JSON.stringify({ containerId, sandboxId: spec.id })}\n`);
   for (const directory of [paths.runcRoot, paths.bundle, paths.upper, paths.work, paths.rootfs, paths.runDir, dirname(paths.hostsFile)]) {
     await mkdir(directory, { recursive: true });
@@ -223,7 +230,7 @@ async function startSandbox(input: StartInput): Promise<RunningSandbox> {
         return new RuncSandbox({ spec, paths, runcPath, containerId, main: launch.child, mainExited: launch.exited, stopGraceMs: input.stopGraceMs, sandboxEnv: env });
       }
       const message = launch.error;
-      if (/exec:|executable file not found|no such file or directory|permission denied/i.test(message) && /start container process/i.test(message)) {
+      if (/start container process: exec: /.test(message)) {
         // The command itself could not run: the sandbox exists and its main process "exited",
         // as a shell would report it (127 not found, 126 not executable).
         const code = /not found|no such file/i.test(message) ? 127 : 126;
