@@ -157,6 +157,8 @@ export interface CleanupResult {
 
 const DEFAULT_MAX_BYTES = 1024 * 1024;
 const WAIT_CHUNK_BYTES = 256 * 1024;
+/** How much longer than the wait's own deadline a transport may keep a wait stream open. */
+const WAIT_TRANSPORT_GRACE_MS = 5000;
 
 const kitOptionsSchema = z.object({
   rootDir: z.string().min(1).optional(),
@@ -611,7 +613,16 @@ export class TmuxKit {
       };
       let call: Promise<ShellRunResult>;
       try {
-        call = this.runner(script, { signal: controller.signal, onStdout });
+        // With a deadline, tell the transport too (our own timer fires first); without one, pass
+        // no timeoutMs: the stream may legitimately last as long as the job.
+        const transportTimeoutMs = Number.isFinite(limits.deadline)
+          ? Math.max(0, limits.deadline - Date.now()) + WAIT_TRANSPORT_GRACE_MS
+          : undefined;
+        call = this.runner(script, {
+          signal: controller.signal,
+          onStdout,
+          ...(transportTimeoutMs === undefined ? {} : { timeoutMs: transportTimeoutMs }),
+        });
       } catch (error) {
         settle({ kind: 'error', error });
         return;
