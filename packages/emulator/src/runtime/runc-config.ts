@@ -21,6 +21,11 @@ export interface RuncConfigInput {
   /** Files bind-mounted over /etc/hostname and /etc/hosts, when present. */
   hostnameFile?: string;
   hostsFile?: string;
+  /**
+   * The container's cgroup, relative (runc puts it beside its own cgroup); unique per start, as
+   * runc's default (the container id) would be shared by same-named sandboxes of two emulators.
+   */
+  cgroupsPath: string;
   /** cgroup limits; omitted when the host does not allow them. */
   resources?: { cpu?: number; memoryBytes?: number };
 }
@@ -98,6 +103,7 @@ export function buildRuncConfig(input: RuncConfigInput): Record<string, unknown>
     mounts,
     linux: {
       namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }],
+      cgroupsPath: input.cgroupsPath,
       resources,
       maskedPaths: [
         '/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats',

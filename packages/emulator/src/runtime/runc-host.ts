@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, readdir, readFile, rmdir } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 /** What a finished helper command returned. */
 export interface CommandResult {
@@ -222,8 +222,9 @@ export interface CgroupSupport {
 }
 
 /**
- * Probes cgroup support by creating (and removing) a child of this process's own cgroup in the
- * cpu and memory hierarchies, which is where runc puts a container given a relative path.
+ * Probes cgroup support by creating (and removing) a cgroup where runc puts a container given a
+ * relative path: v1, under this process's own cgroup in the cpu and memory hierarchies; v2,
+ * beside it.
  */
 export async function probeCgroups(): Promise<CgroupSupport> {
   let ownCgroups = '';
@@ -235,7 +236,9 @@ export async function probeCgroups(): Promise<CgroupSupport> {
   const probeName = `eci-runc-probe-${process.pid}-${Date.now()}`;
   const isUnified = await pathExists('/sys/fs/cgroup/cgroup.controllers');
   if (isUnified) {
-    const own = /^0::(.*)$/m.exec(ownCgroups)?.[1] ?? '/';
+    // runc puts a relative cgroup path beside this process's cgroup (under its parent, which
+    // has no processes of its own and so may delegate controllers).
+    const own = dirname(/^0::(.*)$/m.exec(ownCgroups)?.[1] ?? '/');
     const probe = join('/sys/fs/cgroup', own, probeName);
     try {
       await mkdir(probe);

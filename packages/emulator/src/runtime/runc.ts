@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { openSync, closeSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -209,10 +210,12 @@ async function startSandbox(input: StartInput): Promise<RunningSandbox> {
     const env: Record<string, string> = { PATH: defaultPath, HOME: '/root', HOSTNAME: hostname, ...spec.env };
     const wantsLimits = (spec.cpu ?? 0) > 0 || (spec.memoryGiB ?? 0) > 0;
     let useLimits = wantsLimits && input.cgroups.limits;
+    const cgroupsPath = `eci-runc-${containerId}-${randomBytes(4).toString('hex')}`;
 
     for (;;) {
       const config = buildRuncConfig({
         hostname,
+        cgroupsPath,
         rootfsPath: paths.rootfs,
         argv,
         env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
@@ -587,7 +590,7 @@ export async function detectRunc(options: { runcPath?: string } = {}): Promise<R
   const runtime = createRuncRuntime({ runcPath });
   try {
     const sandbox = await runtime.start({
-      id: 'eci-runc-probe',
+      id: `eci-runc-probe-${process.pid}-${randomBytes(4).toString('hex')}`,
       name: 'eci-runc-probe',
       containerName: 'probe',
       image: 'probe',
