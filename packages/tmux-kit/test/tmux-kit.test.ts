@@ -85,7 +85,7 @@ describe.skipIf(skipTmux)(`TmuxKit over the local runner${skipReason}`, () => {
   });
 
   it('kills a job (exit code 130), idempotently, and leaves no process behind', async () => {
-    const sessionId = await kit.start('echo $$ > pid-of-job; trap "" HUP; sleep 60');
+    const sessionId = await kit.start('trap "" HUP; sleep 60');
     await expect.poll(async () => (await kit.poll(sessionId)).status).toBe('RUNNING');
     const killed = await kit.kill(sessionId);
     expect(killed).toEqual({ sessionId, status: 'COMPLETED', exitCode: 130, killed: true });
