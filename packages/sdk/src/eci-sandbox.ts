@@ -15,7 +15,9 @@ import { toTmuxPollResult } from './internal/tmux-results.js';
 import { failureOf, validationError } from './internal/to-result.js';
 import type {
   BashOptions,
+  CreateOptions,
   ExecCommandOptions,
+  ListOptions,
   FileOptions,
   SessionOptions,
   TmuxPollOptions,
@@ -57,10 +59,12 @@ import {
   tmuxWaitOptionsSchema,
 } from './schemas.js';
 
-/** Options of `create`. */
-export type CreateOptions = z.input<typeof createOptionsSchema>;
-/** Filters of `list` and `listAll`. */
-export type ListOptions = z.input<typeof listOptionsSchema>;
+// The documented interfaces and the schemas that check them must not drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const createOptionsMatch: Same<CreateOptions, z.input<typeof createOptionsSchema>> = true;
+const listOptionsMatch: Same<ListOptions, z.input<typeof listOptionsSchema>> = true;
+void createOptionsMatch;
+void listOptionsMatch;
 
 const DEFAULT_CONTAINER_NAME = 'sandbox';
 const DEFAULT_CPU = 1;
@@ -394,10 +398,10 @@ export class EciSandbox {
   /**
    * A `Sandbox` handle for an id, without any API call. Its first command looks up the
    * container name once (one DescribeContainerGroups), then the client remembers it.
-   * Throws `EciValidationError` only for a malformed id.
+   * Never throws: a malformed id is reported by the first method called on the sandbox.
    */
   getSandbox(sandboxId: string): Sandbox {
-    return new Sandbox(this, this.#parse(sandboxIdSchema, sandboxId, 'sandboxId'));
+    return new Sandbox(this, sandboxId);
   }
 
   /** One page of sandboxes (DescribeContainerGroups, at most 20). */

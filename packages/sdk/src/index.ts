@@ -1,5 +1,4 @@
 export { EciSandbox } from './eci-sandbox.js';
-export type { CreateOptions, ListOptions } from './eci-sandbox.js';
 export { Sandbox } from './sandbox.js';
 export { SandboxSession } from './sandbox-session.js';
 export type { SessionRunOptions } from './sandbox-session.js';
@@ -7,7 +6,9 @@ export { eciSandboxOptionsSchema } from './options.js';
 export type { EciCredentials, EciCredentialsProvider, EciSandboxLogger, EciSandboxOptions, ExecCommandLimits } from './options.js';
 export type {
   BashOptions,
+  CreateOptions,
   ExecCommandOptions,
+  ListOptions,
   FileOptions,
   SessionOptions,
   TmuxPollOptions,

@@ -84,3 +84,84 @@ export interface SessionOptions {
   /** Variables exported in the shell. */
   env?: Record<string, string>;
 }
+
+/** Options of `create`. Only `image` is required. */
+export interface CreateOptions {
+  /** Container image, e.g. `python:3.12-slim` or `registry.cn-hangzhou.aliyuncs.com/eci_open/nginx:latest`. Required. */
+  image: string;
+  /** Container group name: 2-128 lowercase letters, digits and hyphens. Default `sandbox-<random>`. */
+  name?: string;
+  /** Name of the (single) container; commands run in it. Default `sandbox`. */
+  containerName?: string;
+  /** vCPUs. Default 1. */
+  cpu?: number;
+  /** Memory in GiB. Default 2. */
+  memory?: number;
+  /** Entrypoint override. Default: the image's. */
+  command?: string[];
+  /** Arguments to the entrypoint (at most 10). Default: the image's. */
+  args?: string[];
+  /** Environment variables of the container. */
+  env?: Record<string, string>;
+  /** Ports the container exposes. Protocol defaults to `TCP`. */
+  ports?: Array<{ port: number; protocol?: 'TCP' | 'UDP' }>;
+  /** vSwitch id(s), comma-separated. Default: ECI picks (or creates) the default VPC/vSwitch. */
+  vSwitchId?: string;
+  /** Security group id. Default: ECI's default security group. */
+  securityGroupId?: string;
+  /** Zone, e.g. `cn-hangzhou-h`. Default: ECI picks. */
+  zoneId?: string;
+  /** ECS instance type(s) instead of cpu/memory, e.g. `ecs.c6.large`. */
+  instanceType?: string;
+  /** `Always` (ECI's default), `Never` or `OnFailure`. */
+  restartPolicy?: 'Always' | 'Never' | 'OnFailure';
+  /** Tags (at most 20), usable as `list({ tags })` filters, e.g. an owner tag for sweeping. */
+  tags?: Record<string, string>;
+  /** Create and bind an elastic IP. Default false. */
+  autoCreateEip?: boolean;
+  /** Bandwidth of the created EIP in Mbit/s. Default 5 (ECI's). */
+  eipBandwidth?: number;
+  /** Bind an existing EIP. */
+  eipInstanceId?: string;
+  /**
+   * Idempotency token (at most 64 printable ASCII characters): the same token with the same
+   * options creates one sandbox, however often the request is retried. Default: a new UUID per
+   * `create` call (so the client's own retries never make a second sandbox).
+   */
+  clientToken?: string;
+  /**
+   * Time to live in ms (at least 1000): ECI stops the sandbox after this long
+   * (`ActiveDeadlineSeconds`, rounded up to whole seconds), even if this process is gone.
+   * Default: none.
+   */
+  ttlMs?: number;
+  /** Wait until the sandbox is Running (polls DescribeContainerGroupStatus) before returning. Default false. */
+  waitUntilRunning?: boolean;
+  /** How long `waitUntilRunning` waits, in ms. Default 300000. */
+  waitTimeoutMs?: number;
+  /**
+   * When `waitUntilRunning` fails after the sandbox was created: `true` (default) deletes it so
+   * it is not orphaned; `false` keeps it and returns its id in `sandboxId` (and the `sandbox`).
+   */
+  deleteOnWaitFailure?: boolean;
+}
+
+/** Filters of `list` and `listAll`. */
+export interface ListOptions {
+  /** Page size, 1-20. Default 20. */
+  limit?: number;
+  /** Token from the previous page's `nextToken`. */
+  nextToken?: string;
+  /** Only sandboxes in this status, e.g. `Running`. */
+  status?: string;
+  /** Only sandboxes with this name. */
+  name?: string;
+  /** Only sandboxes in this security group. */
+  securityGroupId?: string;
+  /** Only sandboxes in this vSwitch. */
+  vSwitchId?: string;
+  /** Only sandboxes in this zone. */
+  zoneId?: string;
+  /** Only sandboxes carrying all these tags. */
+  tags?: Record<string, string>;
+}
