@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // File-transfer throughput of @eci-sandbox/exec-stream against a bare `ws` connection.
 //
-// Starts a small exec WebSocket server on 127.0.0.1 (the same protocol as ECI's exec stream: binary
-// channel frames, no subprotocol, single-use `?s=` URLs, real processes), then moves the same 64 MiB
+// Starts a small exec WebSocket server on 127.0.0.1 in a child Node process, as ECI's server is
+// remote (the same protocol as ECI's exec stream: binary channel frames, no subprotocol, single-use
+// `?s=` URLs, real processes; commands are registered over IPC, like ExecContainerCommand), then moves the same 64 MiB
 // four ways: writeFile / readFile (verified, atomic) and a bare ws client that pushes the bytes into
 // `head -c N > file` / pulls them from `cat file`. Prints MiB/s and the ratio ours / bare
 // (target >= 0.7). Not a test: numbers depend on the machine. Needs `pnpm --filter
 // @eci-sandbox/exec-stream build` first. Usage: node bench/file-transfer.mjs [MiB] [rounds]
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -17,7 +18,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { Channel, encodeFrame, readFile, writeFile } from '../packages/exec-stream/dist/index.js';
 
 const MIB = 1024 * 1024;
-const sizeMiB = Number(process.argv[2] ?? 64);
+const sizeMiB = Number(process.argv[2] === '--server' ? 0 : (process.argv[2] ?? 64));
 const rounds = Number(process.argv[3] ?? 3);
 const SOCKET_HIGH_WATER_BYTES = 4 * MIB;
 
@@ -81,8 +82,8 @@ function startServer() {
 }
 
 /** Bare ws: push `data` to stdin of `head -c N > path` in 256 KiB frames, wait for the close. */
-function bareWrite(server, path, data) {
-  const url = server.register(['/bin/sh', '-c', `head -c ${data.length} > '${path}'`]);
+async function bareWrite(server, path, data) {
+  const url = await server.register(['/bin/sh', '-c', `head -c ${data.length} > '${path}'`]);
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     ws.on('error', reject);
@@ -97,8 +98,8 @@ function bareWrite(server, path, data) {
 }
 
 /** Bare ws: pull `cat path` from stdout, counting bytes. */
-function bareRead(server, path) {
-  const url = server.register(['cat', path]);
+async function bareRead(server, path) {
+  const url = await server.register(['cat', path]);
   return new Promise((resolve, reject) => {
     let bytes = 0;
     const ws = new WebSocket(url, { perMessageDeflate: false });
@@ -123,7 +124,43 @@ async function best(action) {
   return fastest;
 }
 
-const server = await startServer();
+if (process.argv[2] === '--server') {
+  // Child: serve, and register commands for the parent over IPC.
+  const server = await startServer();
+  process.on('message', (message) => process.send({ id: message.id, url: server.register(message.argv) }));
+  process.on('disconnect', () => process.exit(0));
+  process.send({ ready: true });
+} else {
+  await main();
+}
+
+async function startRemoteServer() {
+  const child = fork(new URL(import.meta.url).pathname, ['--server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map();
+  let nextId = 0;
+  await new Promise((resolve) => child.once('message', resolve));
+  child.on('message', (message) => {
+    waiting.get(message.id)?.(message.url);
+    waiting.delete(message.id);
+  });
+  const register = (argv) =>
+    new Promise((resolve) => {
+      nextId += 1;
+      waiting.set(nextId, resolve);
+      child.send({ id: nextId, argv });
+    });
+  return {
+    register,
+    launcher: (argv) => register(argv),
+    close: async () => {
+      child.disconnect();
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+async function main() {
+const server = await startRemoteServer();
 const directory = await mkdtemp(join(tmpdir(), 'eci-bench-files-'));
 try {
   const data = randomBytes(sizeMiB * MIB);
@@ -154,4 +191,5 @@ try {
 } finally {
   await server.close();
   await rm(directory, { recursive: true, force: true });
+}
 }
