@@ -227,18 +227,20 @@ export async function writeFile(launcher: ExecLauncher, path: string, data: File
             throw new ExecValidationError('size', `the data has ${bytes} bytes, not the ${options.size} announced`);
           }
           if (bytes > 0) await sendChunk(whole);
-        } else for await (const piece of chunksOf(data)) {
-          deadline.throwIfAborted('writeFile');
-          hash.update(piece);
-          bytes += piece.length;
-          for (let offset = 0; offset < piece.length; ) {
-            const take = Math.min(CHUNK_BYTES - pendingBytes, piece.length - offset);
-            pending.push(piece.subarray(offset, offset + take));
-            pendingBytes += take;
-            offset += take;
-            if (pendingBytes >= CHUNK_BYTES) {
-              await flush();
-              deadline.throwIfAborted('writeFile');
+        } else {
+          for await (const piece of chunksOf(data)) {
+            deadline.throwIfAborted('writeFile');
+            hash.update(piece);
+            bytes += piece.length;
+            for (let offset = 0; offset < piece.length; ) {
+              const take = Math.min(CHUNK_BYTES - pendingBytes, piece.length - offset);
+              pending.push(piece.subarray(offset, offset + take));
+              pendingBytes += take;
+              offset += take;
+              if (pendingBytes >= CHUNK_BYTES) {
+                await flush();
+                deadline.throwIfAborted('writeFile');
+              }
             }
           }
         }
