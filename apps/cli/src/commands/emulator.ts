@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { startEmulator } from '@eci-sandbox/emulator';
 import { UsageError } from '../internal/cli-error.js';
 import { defineAction } from '../internal/define-command.js';
 import { parseNonNegativeInteger } from '../internal/parse-options.js';
@@ -59,6 +58,8 @@ export function registerEmulatorCommand(program: Command): void {
       throw new UsageError(`--runtime must be auto, runc or process, got "${options.runtime}"`);
     }
     const faults = options.faults ? parseFaults(options.faults) : undefined;
+    // Loaded on demand: other commands should not pay for the emulator's start-up.
+    const { startEmulator } = await import('@eci-sandbox/emulator');
     const emulator = await startEmulator({
       host: options.host,
       port,
@@ -70,6 +71,11 @@ export function registerEmulatorCommand(program: Command): void {
         : {}),
     });
     const runtime = emulator.runtime;
+    // Listen for Ctrl-C and SIGTERM before printing anything: whoever reads the endpoint may stop us at once.
+    const stopRequested = new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
     const { accessKeyId, accessKeySecret } = emulator.credentials;
     // These are the emulator's local keys: printing them is the point. They bypass `print`,
     // whose redaction would mask them if the same values happen to be in the environment.
@@ -93,10 +99,7 @@ export function registerEmulatorCommand(program: Command): void {
         ].join('\n'),
       );
     }
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await stopRequested;
     context.note('stopping the emulator…');
     await emulator.close();
   });

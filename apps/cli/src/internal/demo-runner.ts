@@ -1,5 +1,4 @@
 import { EciSandbox, type Sandbox } from '@eci-sandbox/sdk';
-import { startEmulator } from '@eci-sandbox/emulator';
 import type { CommandContext } from './context.js';
 import { CliError } from './cli-error.js';
 import { unwrap } from './client.js';
@@ -40,6 +39,8 @@ export async function runDemo(context: CommandContext, options: { runtime: 'auto
   const startedAt = Date.now();
   const { style } = context;
   const say = (line = ''): void => context.print(line);
+  // Loaded on demand: other commands should not pay for the emulator's start-up.
+  const { startEmulator } = await import('@eci-sandbox/emulator');
   const emulator = await context.withSpinner('starting the local ECI emulator…', () =>
     startEmulator({ host: '127.0.0.1', port: 0, runtime: options.runtime }),
   );

@@ -1,5 +1,4 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { createSandboxTools, type EciSandbox, type SandboxInfo, type SandboxTool } from '@eci-sandbox/sdk';
 import { z } from 'zod';
 import { redact } from './redact.js';
@@ -33,7 +32,9 @@ export interface SandboxMcpServer {
  * `delete_sandbox`) and the SDK's agent tools (`bash`, `read_file`, `write_file`, …), each of
  * the latter taking a `sandboxId`. Tools for one sandbox share a persistent shell.
  */
-export function createSandboxMcpServer(client: EciSandbox, version: string): SandboxMcpServer {
+export async function createSandboxMcpServer(client: EciSandbox, version: string): Promise<SandboxMcpServer> {
+  // Loaded on demand (here and below): other commands should not pay for the MCP SDK's start-up.
+  const { McpServer } = await import('@modelcontextprotocol/sdk/server/mcp.js');
   const server = new McpServer(
     { name: 'eci-sandbox', version },
     {
@@ -190,7 +191,8 @@ function templateTools(): SandboxTool[] {
 
 /** Serves MCP over stdin/stdout until the client disconnects or a signal arrives. */
 export async function serveStdio(client: EciSandbox, version: string): Promise<void> {
-  const { server, close } = createSandboxMcpServer(client, version);
+  const { server, close } = await createSandboxMcpServer(client, version);
+  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
