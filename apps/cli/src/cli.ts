@@ -17,7 +17,11 @@ async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // --help and --version end with "errors" of their own; they are not failures.
       if (['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code)) return ExitCode.OK;
-      // Commander has already printed its one-line message to stderr.
+      // Commander has already printed its one-line message to stderr; scripts asking for JSON get it on stdout too.
+      if (argv.includes('--json')) {
+        const message = error.message.replace(/^error: /, '');
+        process.stdout.write(`${JSON.stringify({ error: { message, code: 'UsageError' }, exitCode: ExitCode.USAGE })}\n`);
+      }
       return ExitCode.USAGE;
     }
     process.stderr.write(`${formatErrorLine(toErrorReport(error))}\n`);

@@ -96,6 +96,11 @@ describe('lifecycle commands against the emulator', () => {
     expect(unknown.stderr).toMatch(/unknown option/);
     const missing = await runCli(['info'], { env: emulator.env });
     expect(missing.exitCode).toBe(2);
+    const asJson = await runCli(['create', '--memory', '0', '--json'], { env: emulator.env });
+    expect(asJson.exitCode).toBe(2);
+    expect(parseJson(asJson)).toEqual({ error: { message: '--memory must be a positive number, got "0"', code: 'UsageError' }, exitCode: 2 });
+    const commanderJson = await runCli(['list', '--frobnicate', '--json'], { env: emulator.env });
+    expect(parseJson<{ exitCode: number }>(commanderJson).exitCode).toBe(2);
     expect(emulator.calls.count()).toBe(before);
   });
 
