@@ -17,6 +17,8 @@ export const DEFAULT_FILE_TIMEOUT_MS = 600_000;
  * Known-size data goes as one chunk: each chunk costs a `head` process in the sandbox.
  */
 const CHUNK_BYTES = 8 * 1024 * 1024;
+/** Known-size data is hashed and handed to the socket in slices of this size. */
+const HASH_SLICE_BYTES = 2 * 1024 * 1024;
 
 export type FileData = Uint8Array | string | AsyncIterable<Uint8Array | string>;
 
@@ -77,7 +79,8 @@ function writeScript(path: string, mode: string): string {
   return `set -u
 p=${shellQuote(path, 'path')}
 m=${shellQuote(mode, 'mode')}
-d=$(dirname -- "$p") && mkdir -p -- "$d" && t=$(mktemp -- "$d/.eci-write.XXXXXX") || { echo "eci-write: cannot create a temp file in $d" >&2; exit 70; }
+case $p in */*) d=\${p%/*}; d=\${d:-/};; *) d=.;; esac
+mkdir -p -- "$d" && t=$(mktemp -- "$d/.eci-write.XXXXXX") || { echo "eci-write: cannot create a temp file in $d" >&2; exit 70; }
 trap 'rm -f -- "$t" "$t.sha"' EXIT
 trap 'exit 129' HUP INT TERM
 {
@@ -95,13 +98,12 @@ r=("\${PIPESTATUS[@]}")
 [ "\${r[1]}" = 0 ] && [ "\${r[2]}" = 0 ] || { echo "eci-write: cannot write $t" >&2; exit 72; }
 IFS= read -r want || { echo "eci-write: stream ended early" >&2; exit 71; }
 s=$(wc -c <"$t") || exit 74
-h=$(cat -- "$t.sha") || exit 74
-h=\${h%% *}
+read -r h _ <"$t.sha" || exit 74
 printf '%s %s\\n' $((s + 0)) "$h"
 [ "$h" = "$want" ] || { echo "eci-write: sha256 mismatch" >&2; exit 73; }
 if [ -z "$m" ]; then
   if [ -e "$p" ]; then m=$(stat -c %a -- "$p" 2>/dev/null) || m=; fi
-  [ -n "$m" ] || m=$(printf '%o' $((0666 & ~0$(umask))))
+  [ -n "$m" ] || { u=$(umask); printf -v m '%o' $((0666 & ~0$u)); }
 fi
 chmod -- "$m" "$t" || exit 74
 mv -f -- "$t" "$p" || exit 75
@@ -221,12 +223,18 @@ export async function writeFile(launcher: ExecLauncher, path: string, data: File
       try {
         if (typeof data === 'string' || data instanceof Uint8Array) {
           const whole = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-          hash.update(whole);
           bytes = whole.length;
           if (options.size !== undefined && bytes !== options.size) {
             throw new ExecValidationError('size', `the data has ${bytes} bytes, not the ${options.size} announced`);
           }
-          if (bytes > 0) await sendChunk(whole);
+          // One chunk; hashing slice by slice overlaps with the socket sending the previous slice.
+          if (bytes > 0) await process.write(`${bytes}\n`);
+          for (let offset = 0; offset < bytes; offset += HASH_SLICE_BYTES) {
+            const slice = whole.subarray(offset, offset + HASH_SLICE_BYTES);
+            hash.update(slice);
+            await process.write(slice);
+            deadline.throwIfAborted('writeFile');
+          }
         } else {
           for await (const piece of chunksOf(data)) {
             deadline.throwIfAborted('writeFile');
