@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORK_DIR, parseJson, removeWorkDir, runCli, startTestEmulator, tmuxAvailable, type TestEmulator } from './helpers.js';
+import { CLI_PATH, WORK_DIR, parseJson, removeWorkDir, runCli, startTestEmulator, tmuxAvailable, type TestEmulator } from './helpers.js';
 
 describe('working inside a sandbox', () => {
   let emulator: TestEmulator;
@@ -33,6 +34,21 @@ describe('working inside a sandbox', () => {
     const body = parseJson<{ exitCode: number; stdout: string; stderr: string; truncated: boolean; durationMs: number; requestId: string }>(run);
     expect(body).toMatchObject({ exitCode: 0, stdout: '/tmp\n', stderr: '', truncated: false });
     expect(typeof body.durationMs).toBe('number');
+  });
+
+  it('bash: Ctrl-C (SIGINT) cancels the remote command and exits 130', async () => {
+    const child = spawn(process.execPath, [CLI_PATH, 'bash', sandboxId, 'echo started; sleep 30; echo finished'], { env: emulator.env, cwd: WORK_DIR });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('started')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stdout).not.toContain('finished');
   });
 
   it('exec runs an argv without a shell and keeps its exit code', async () => {
