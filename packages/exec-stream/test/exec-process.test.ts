@@ -84,6 +84,18 @@ describe('openExec over a real WebSocket', () => {
     expect(result.stdout).toBe('héllo wörld ✓');
   });
 
+  it('runs a command on a terminal, strips the \\r\\n marker and sends resizes', async () => {
+    const encoded = encodeArgvCommand(['/bin/sh', '-c', '[ -t 1 ] && echo on-a-tty; exit 3']);
+    if (!encoded.fits) throw new Error(encoded.reason);
+    const registration = { argv: encoded.argv, stdin: true, tty: true };
+    const process = openExec(server.register(registration), { marker: encoded.marker, tty: true });
+    await process.resize(120, 40);
+    const result = await process.wait();
+    expect(result).toMatchObject({ exitCode: 3, stdout: 'on-a-tty\r\n' });
+    expect(registration).toMatchObject({ resizes: [{ Width: 120, Height: 40 }] });
+    await expect(openExec(server.register(registration)).resize(0, 10)).rejects.toMatchObject({ field: 'cols' });
+  });
+
   it('iterates output events asynchronously', async () => {
     const encoded = encodeArgvCommand(['/bin/sh', '-c', 'echo one; echo two >&2; echo three']);
     if (!encoded.fits) throw new Error(encoded.reason);

@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { Channel, SUBPROTOCOL_V4, SUBPROTOCOL_V5, encodeExitStatus, encodeFrame } from '../../src/frame.js';
 import type { ExecLauncher } from '../../src/launcher.js';
+import { shellQuote } from '../../src/shell-encode.js';
 
 export interface ExecRegistration {
   argv: string[];
@@ -19,6 +20,8 @@ export interface ExecRegistration {
   tty: boolean;
   /** Cut the stream (terminate the socket) after this many stdout bytes were sent. */
   cutAfterStdoutBytes?: number;
+  /** Terminal sizes received on channel 4, in order. */
+  resizes?: Array<{ Width: number; Height: number }>;
 }
 
 export interface ExecServer {
@@ -74,8 +77,15 @@ export async function startExecServer(): Promise<ExecServer> {
   function serve(ws: WebSocket, registration: ExecRegistration): void {
     sockets.add(ws);
     const statusProtocol = ws.protocol === SUBPROTOCOL_V4 || ws.protocol === SUBPROTOCOL_V5;
-    const [command, ...args] = registration.argv;
-    const child = spawn(command as string, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    // A terminal comes from util-linux `script`, which runs the command on a pty.
+    const [command, ...args] = registration.tty
+      ? ['script', '-qfec', registration.argv.map((word) => shellQuote(word)).join(' '), '/dev/null']
+      : registration.argv;
+    const child = spawn(command as string, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+      env: registration.tty ? { ...process.env, SHELL: '/bin/sh' } : process.env,
+    });
     children.add(child);
     let stdoutSent = 0;
     let cut = false;
@@ -136,7 +146,10 @@ export async function startExecServer(): Promise<ExecServer> {
       } else if (channel === Channel.close && payload[0] === Channel.stdin && ws.protocol === SUBPROTOCOL_V5) {
         child.stdin!.end();
       }
-      // Channel 4 (resize) is accepted and ignored: the test server runs no terminals.
+      if (channel === Channel.resize) {
+        // Recorded for tests; `script` gives no way to resize its pty from outside.
+        registration.resizes = [...(registration.resizes ?? []), JSON.parse(payload.toString('utf8'))];
+      }
     });
     ws.on('close', () => {
       sockets.delete(ws);
@@ -163,7 +176,7 @@ export async function startExecServer(): Promise<ExecServer> {
 
   const register = (registration: ExecRegistration): string => {
     const token = randomBytes(12).toString('hex');
-    const entry = { ...registration };
+    const entry = registration;
     if (pendingCut !== undefined && entry.cutAfterStdoutBytes === undefined) entry.cutAfterStdoutBytes = pendingCut;
     registry.set(token, entry);
     launches.push(entry);
