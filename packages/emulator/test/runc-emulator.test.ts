@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/index.js';
@@ -103,5 +103,35 @@ describe.skipIf(!detection.usable)(
         return mountinfo.includes(join(emulator.stateDir, 'sandboxes', id)) ? undefined : true;
       }, 30_000, 'the sandbox mounts to go');
     });
+
+    it('close() removes every container, mount and process, and the state directory', async () => {
+      const created = await client.createContainerGroup(
+        new EciModule.CreateContainerGroupRequest({
+          regionId: REGION,
+          containerGroupName: 'runc-e2e-close',
+          container: [new EciModule.CreateContainerGroupRequestContainer({ name: 'main', image: 'ubuntu:24.04', cpu: 1, memory: 1 })],
+        }),
+      );
+      const id = created.body?.containerGroupId as string;
+      await waitRunning(id);
+      const stateDir = emulator.stateDir;
+      expect((await readFile('/proc/self/mountinfo', 'utf8')).includes(stateDir)).toBe(true);
+
+      await emulator.close();
+      expect((await readFile('/proc/self/mountinfo', 'utf8')).includes(stateDir)).toBe(false);
+      expect(await hostProcessesWith(stateDir)).toEqual([]);
+      expect(existsSync(stateDir)).toBe(false);
+    });
   },
 );
+
+/** Host pids whose command line contains `marker` (runc run / exec name their --root under stateDir). */
+async function hostProcessesWith(marker: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const commandLine = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (commandLine.replace(/\0/g, ' ').includes(marker)) found.push(Number(entry));
+  }
+  return found;
+}
