@@ -85,6 +85,8 @@ export class ContainerGroup {
   generation = 0;
   deleted = false;
   readonly timers = new Set<NodeJS.Timeout>();
+  /** Resolvers of pending waits, called when the group is deleted or expires. */
+  readonly wakers = new Set<() => void>();
 
   constructor(
     readonly id: string,
@@ -166,6 +168,27 @@ export class ContainerGroupStore extends EventEmitter {
     group.timers.add(timer);
   }
 
+  /** Waits `delayMs`, or less if the group is deleted or expires meanwhile (then callers bail out). */
+  private sleep(group: ContainerGroup, delayMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        group.timers.delete(timer);
+        group.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, delayMs);
+      group.timers.add(timer);
+      group.wakers.add(wake);
+    });
+  }
+
+  private wakeAll(group: ContainerGroup): void {
+    for (const timer of group.timers) clearTimeout(timer);
+    group.timers.clear();
+    for (const wake of [...group.wakers]) wake();
+  }
+
   private track(promise: Promise<unknown>): void {
     const tracked = promise.catch((error: unknown) => this.emit('error-log', error)).finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
@@ -206,13 +229,7 @@ export class ContainerGroupStore extends EventEmitter {
   private startMain(group: ContainerGroup, minimumMs: number, reason: string): Promise<void> {
     const generation = group.generation;
     const work = (async () => {
-      const waited = new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          group.timers.delete(timer);
-          resolve();
-        }, minimumMs);
-        group.timers.add(timer);
-      });
+      const waited = this.sleep(group, minimumMs);
       let sandbox: RunningSandbox;
       try {
         if (group.mainContainer.image) group.addEvent('Pulled', `Image "${group.mainContainer.image}" is not pulled by the emulator; the ${this.options.runtime.name} runtime stands in for it.`);
@@ -309,8 +326,7 @@ export class ContainerGroupStore extends EventEmitter {
   private async expire(group: ContainerGroup): Promise<void> {
     if (group.deleted || ['Succeeded', 'Failed', 'Expired'].includes(group.status)) return;
     group.generation += 1;
-    for (const timer of group.timers) clearTimeout(timer);
-    group.timers.clear();
+    this.wakeAll(group);
     group.expiredTime = Date.now();
     group.ready = false;
     group.currentState = { ...group.currentState, state: 'Terminated', reason: 'DeadlineExceeded', finishTime: formatTime(Date.now()) };
@@ -323,8 +339,7 @@ export class ContainerGroupStore extends EventEmitter {
   async delete(group: ContainerGroup): Promise<void> {
     group.deleted = true;
     group.generation += 1;
-    for (const timer of group.timers) clearTimeout(timer);
-    group.timers.clear();
+    this.wakeAll(group);
     this.groups.delete(group.id);
     this.emit('status', group);
     await group.sandbox?.destroy();

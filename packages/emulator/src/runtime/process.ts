@@ -188,6 +188,40 @@ async function startSandbox(spec: SandboxSpec, stopGraceMs: number): Promise<Run
   };
 }
 
+/** How long output may stay silent after the process exited before the stream is ended anyway. */
+const ORPHAN_OUTPUT_IDLE_MS = 250;
+
+/**
+ * Waits for the exited process's output pipes to end. A background child that inherited them
+ * (`cmd &`) would hold them open forever, so once nothing arrives for a while, and nothing is held
+ * back by a slow reader, the pipes are cut and the exec ends.
+ */
+function drainAfterExit(child: ChildProcess, targets: PassThrough[]): Promise<void> {
+  const sources = [child.stdout, child.stderr].filter((stream) => stream !== null);
+  return new Promise((resolve) => {
+    let lastActivity = Date.now();
+    const onData = () => (lastActivity = Date.now());
+    sources.forEach((stream) => stream.on('data', onData));
+    const finish = () => {
+      clearInterval(timer);
+      sources.forEach((stream) => {
+        stream.off('data', onData);
+        stream.unpipe();
+        if (!stream.readableEnded) stream.destroy();
+      });
+      resolve();
+    };
+    const check = () => {
+      if (sources.every((stream) => stream.readableEnded || stream.destroyed)) return finish();
+      const heldBack = targets.some((target) => target.writableNeedDrain) || sources.some((stream) => stream.readableLength > 0);
+      if (heldBack) lastActivity = Date.now();
+      else if (Date.now() - lastActivity >= ORPHAN_OUTPUT_IDLE_MS) finish();
+    };
+    const timer = setInterval(check, 25);
+    check();
+  });
+}
+
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -246,11 +280,12 @@ function startExec(
       if (!spec.tty) stdout.end();
       resolve(127);
     });
-    // 'close' waits for the output pipes to drain, so no output trails the exit.
-    child.once('close', (code, signal) => {
-      resolve(exitCodeOf(code, signal));
-      stdout.end();
-      stderr.end();
+    child.once('exit', (code, signal) => {
+      void drainAfterExit(child, [stdout, stderr]).then(() => {
+        stdout.end();
+        stderr.end();
+        resolve(exitCodeOf(code, signal));
+      });
     });
   });
 
