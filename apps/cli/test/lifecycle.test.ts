@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseJson, removeWorkDir, runCli, startTestEmulator, type TestEmulator } from './helpers.js';
+import { parseJson, removeWorkDir, runCli, startTestEmulator, waitFor, type TestEmulator } from './helpers.js';
 
 interface SandboxJson {
   sandboxId: string;
@@ -131,6 +131,20 @@ describe('lifecycle commands against the emulator', () => {
     const swept = await runCli(['sweep', '--tag', 'suite=lifecycle', '--tag', 'owner=ci', '--force'], { env: emulator.env });
     expect(swept.exitCode, swept.stderr).toBe(0);
     expect(swept.stdout).toContain(`deleted ${keep}`);
+  });
+
+  it('sweep without filters deletes a sandbox once it is past its --ttl deadline', async () => {
+    const { sandboxId } = parseJson<{ sandboxId: string }>(
+      await runCli(['create', '--name', 'cli-deadline', '--ttl', '2s', '--json'], { env: emulator.env }),
+    );
+    await waitFor('the deadline to end the sandbox', async () => {
+      const info = await runCli(['info', sandboxId, '--json'], { env: emulator.env });
+      return info.exitCode === 0 && parseJson<{ sandbox: SandboxJson }>(info).sandbox.status !== 'Running';
+    });
+    const dry = parseJson<{ matched: Array<{ sandboxId: string }> }>(await runCli(['sweep', '--dry-run', '--json'], { env: emulator.env }));
+    expect(dry.matched.map((entry) => entry.sandboxId)).toContain(sandboxId);
+    const swept = parseJson<{ deleted: string[] }>(await runCli(['sweep', '--json'], { env: emulator.env }));
+    expect(swept.deleted).toContain(sandboxId);
   });
 
   it('delete removes one or many and reports failures with exit 1', async () => {
