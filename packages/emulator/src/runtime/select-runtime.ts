@@ -17,10 +17,13 @@ export interface RuntimeChoice {
   reason: string;
 }
 
-type RuncModule = { createRuncRuntime?: (options?: Record<string, unknown>) => SandboxRuntime | Promise<SandboxRuntime> };
+type RuncModule = {
+  createRuncRuntime?: (options?: Record<string, unknown>) => SandboxRuntime | Promise<SandboxRuntime>;
+  detectRunc?: () => Promise<{ usable: boolean; reason: string }>;
+};
 
-/** Loads `createRuncRuntime` from ./runc.ts, built in parallel; a clear error while it is absent. */
-async function loadRunc(): Promise<NonNullable<RuncModule['createRuncRuntime']>> {
+/** Loads the runc runtime module (./runc.ts, built in parallel); a clear error while it is absent. */
+async function loadRuncModule(): Promise<RuncModule> {
   let module: RuncModule;
   try {
     // @ts-ignore -- runc.ts may not exist yet in a checkout; tsup marks it external then.
@@ -31,7 +34,7 @@ async function loadRunc(): Promise<NonNullable<RuncModule['createRuncRuntime']>>
   if (typeof module.createRuncRuntime !== 'function') {
     throw new Error("the runc runtime module does not export createRuncRuntime; use runtime: 'process'");
   }
-  return module.createRuncRuntime;
+  return module;
 }
 
 /** Why runc cannot run here, or undefined when root, runc and an overlay mount all work. */
@@ -68,15 +71,21 @@ export async function selectRuntime(kind: RuntimeKind | SandboxRuntime): Promise
   if (typeof kind === 'object') return { runtime: kind, reason: `a custom ${kind.name} runtime was given` };
   if (kind === 'process') return { runtime: createProcessRuntime(), reason: "runtime: 'process' was asked for" };
   if (kind === 'runc') {
-    const create = await loadRunc();
-    return { runtime: await create(), reason: "runtime: 'runc' was asked for" };
+    const module = await loadRuncModule();
+    return { runtime: await module.createRuncRuntime!(), reason: "runtime: 'runc' was asked for" };
   }
-  const unavailable = await runcUnavailableReason();
-  if (unavailable) return { runtime: createProcessRuntime(), reason: `auto: ${unavailable}, so the process runtime (no isolation)` };
+  let module: RuncModule;
   try {
-    const create = await loadRunc();
-    return { runtime: await create(), reason: 'auto: root, runc and overlay mounts work, so runc' };
+    module = await loadRuncModule();
   } catch (error) {
     return { runtime: createProcessRuntime(), reason: `auto: ${(error as Error).message}, so the process runtime (no isolation)` };
   }
+  // The runc module's own check runs a trial container; without it, probe root, runc and overlay.
+  const detection = module.detectRunc
+    ? await module.detectRunc()
+    : await runcUnavailableReason().then((reason) => ({ usable: reason === undefined, reason: reason ?? 'root, runc and overlay mounts work' }));
+  if (!detection.usable) {
+    return { runtime: createProcessRuntime(), reason: `auto: ${detection.reason}, so the process runtime (no isolation)` };
+  }
+  return { runtime: await module.createRuncRuntime!(), reason: `auto: runc works here (${detection.reason})` };
 }
