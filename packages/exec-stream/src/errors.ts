@@ -39,6 +39,9 @@ export class ExecTimeoutError extends ExecStreamError {
   override name = 'ExecTimeoutError';
   override readonly retryable = true;
   readonly timeoutMs: number;
+  /** Output received before the deadline (set by the stream that timed out; empty otherwise). */
+  stdout = '';
+  stderr = '';
 
   constructor(timeoutMs: number, what = 'exec stream') {
     super(`${what} timed out after ${timeoutMs} ms; raise timeoutMs if the command needs longer`);
@@ -49,6 +52,9 @@ export class ExecTimeoutError extends ExecStreamError {
 /** The caller aborted (AbortSignal, `kill()` or `close()`); the socket was closed. Never retryable. */
 export class ExecAbortError extends ExecStreamError {
   override name = 'ExecAbortError';
+  /** Output received before the abort (set by the stream that was aborted; empty otherwise). */
+  stdout = '';
+  stderr = '';
 
   constructor(message = 'exec stream was aborted', options?: { cause?: unknown }) {
     super(message, options);

@@ -41,7 +41,7 @@ export interface OpenExecOptions {
    * `v5`: `v5.channel.k8s.io` (falling back to v4), which adds stdin close (`closeStdin()`).
    */
   protocol?: ExecProtocol;
-  /** Client-side deadline for the whole stream, in ms; the socket is closed when it passes. Default: none. */
+  /** Client-side deadline for the whole stream, in ms; the socket is closed when it passes. Default: none (0 = none). */
   timeoutMs?: number;
   /** Aborts the stream (the socket is closed, `wait()` rejects with `ExecAbortError`). */
   signal?: AbortSignal;
@@ -224,7 +224,7 @@ export class ExecProcess implements AsyncIterable<ExecOutputEvent> {
     this.socket.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
     this.socket.on('close', (code: number) => this.onClose(code));
 
-    if (options.timeoutMs !== undefined) {
+    if (options.timeoutMs) {
       this.timer = setTimeout(() => this.fail(new ExecTimeoutError(options.timeoutMs as number)), options.timeoutMs);
     }
     const signal = options.signal;
@@ -492,7 +492,12 @@ export class ExecProcess implements AsyncIterable<ExecOutputEvent> {
   private fail(error: ExecStreamError, terminate = true): void {
     if (this.settled) return;
     if (error instanceof ExecTimeoutError || error instanceof ExecAbortError) {
+      // Bytes held back as a possible marker were output after all.
+      const held = this.scanner?.finish().output;
+      if (held && held.length > 0) this.emit('stdout', held);
       this.flushDecoders();
+      // Whatever arrived is still useful (what a command printed before it hung).
+      Object.assign(error, this.received());
     }
     this.settle(error);
     if (terminate) this.socket.terminate();

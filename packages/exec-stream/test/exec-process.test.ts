@@ -147,8 +147,9 @@ describe('openExec over a real WebSocket', () => {
   });
 
   it('times out and aborts, closing the socket and ending the command', async () => {
-    const timeout = await runScript(server.launcher, 'sleep 30', { timeoutMs: 300 }).catch((caught: unknown) => caught);
+    const timeout = await runScript(server.launcher, 'echo before; sleep 30', { timeoutMs: 300 }).catch((caught: unknown) => caught);
     expect(timeout).toBeInstanceOf(ExecTimeoutError);
+    expect((timeout as ExecTimeoutError).stdout).toBe('before\n');
     const controller = new AbortController();
     const pending = runScript(server.launcher, 'echo started; sleep 30', {
       signal: controller.signal,
