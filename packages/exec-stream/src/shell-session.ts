@@ -120,6 +120,17 @@ export class ShellSession {
     parseOptions(sessionSchema, options);
     const session = new ShellSession(launcher, options);
     await session.connect();
+    // One no-op round trip proves the loop is running (a bad execDir, no bash: fail here, once).
+    try {
+      await session.runNow(':', {});
+    } catch (error) {
+      session.closed = true;
+      session.process?.kill();
+      const detail = error instanceof StreamTruncatedError && error.stderr.trim() ? `: ${error.stderr.trim()}` : '';
+      throw error instanceof ExecTimeoutError
+        ? error
+        : new ExecStreamError(`shell session could not start${detail}`, { cause: error });
+    }
     return session;
   }
 

@@ -78,6 +78,12 @@ describe('ShellSession over a real WebSocket', () => {
     }
   });
 
+  it('fails to open, once, when the session cannot start', async () => {
+    const before = server.launcherCalls;
+    await expect(ShellSession.open(server.launcher, { execDir: '/nonexistent/dir' })).rejects.toThrow(/could not start.*nonexistent/s);
+    expect(server.launcherCalls - before).toBe(1);
+  });
+
   it('reports a dropped stream as StreamTruncatedError and resets for the next command', async () => {
     const session = await ShellSession.open(server.launcher);
     try {
