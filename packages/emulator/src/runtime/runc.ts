@@ -21,6 +21,7 @@ import {
   unmountAllUnder,
   type CgroupSupport,
 } from './runc-host.js';
+import { armWatchdog, type Watchdog } from './runc-watchdog.js';
 import type { ExecHandle, ExecSpec, RunningSandbox, SandboxRuntime, SandboxSpec } from './types.js';
 
 /** Options of {@link createRuncRuntime}. */
@@ -230,7 +231,8 @@ async function startSandbox(input: StartInput): Promise<RunningSandbox> {
       await writeFile(join(paths.bundle, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
       const launch = await launchMain(runcPath, paths, containerId);
       if (launch.running) {
-        return new RuncSandbox({ spec, paths, runcPath, containerId, main: launch.child, mainExited: launch.exited, stopGraceMs: input.stopGraceMs, sandboxEnv: env });
+        const watchdog = armWatchdog({ runcPath, runcRoot: paths.runcRoot, containerId, rootfs: paths.rootfs });
+        return new RuncSandbox({ spec, paths, runcPath, containerId, main: launch.child, mainExited: launch.exited, stopGraceMs: input.stopGraceMs, sandboxEnv: env, watchdog });
       }
       const message = launch.error;
       if (/start container process: exec: /.test(message)) {
@@ -330,6 +332,8 @@ interface SandboxInit {
   mainExited: Promise<number>;
   stopGraceMs: number;
   sandboxEnv: Record<string, string>;
+  /** Removes the container should this process die without destroying it. */
+  watchdog?: Watchdog;
 }
 
 class RuncSandbox implements RunningSandbox {
@@ -432,6 +436,7 @@ class RuncSandbox implements RunningSandbox {
     await removeContainer(runcPath, paths.runcRoot, containerId);
     if (main && !this.mainDone) await Promise.race([this.exited, delay(killWaitMs)]);
     await unmountAllUnder(paths.rootfs);
+    await this.init.watchdog?.disarm();
   }
 }
 
