@@ -40,6 +40,7 @@ const optionsSchema = z.object({
     })
     .optional(),
   stateDir: z.string().min(1).optional(),
+  regionId: z.string().regex(/^[a-z0-9-]+$/).default('cn-hangzhou'),
   schedulingMs: z.number().int().min(0).default(50),
   pendingMs: z.number().int().min(0).default(100),
   quotas: quotaOptionsSchema.optional(),
@@ -74,6 +75,8 @@ export interface EmulatorOptions {
   credentials?: { accessKeyId?: string; accessKeySecret?: string; securityToken?: string };
   /** Where sandboxes live. Default: a new temporary directory, removed by `close()`. Leftovers of a crashed run here are reaped at start. */
   stateDir?: string;
+  /** The region reported to clients as this emulator's (`emulator.regionId`). Requests for any region are served; groups belong to the region they were created in. Default `cn-hangzhou`. */
+  regionId?: string;
   /** How long a new group stays Scheduling, in ms. Default 50. */
   schedulingMs?: number;
   /** How long a group stays Pending (at least; the runtime may take longer), in ms. Default 100. */
@@ -96,6 +99,7 @@ export interface Emulator {
   readonly host: string;
   /** `ws://127.0.0.1:PORT/exec/` — where exec streams are served. */
   readonly execEndpoint: string;
+  /** The region to name in requests (any is served). */
   readonly regionId: string;
   readonly credentials: Readonly<EmulatorCredentials>;
   /** The runtime in use and why it was picked. */
@@ -347,7 +351,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     endpoint: `http://${listeningHost}`,
     host: listeningHost,
     execEndpoint: `ws://${listeningHost}/exec/`,
-    regionId: 'cn-hangzhou',
+    regionId: config.regionId,
     credentials: Object.freeze({ ...credentials }),
     runtime: Object.freeze({ name: runtime.name, isolated: runtime.isolated, reason }),
     stateDir,

@@ -154,6 +154,14 @@ describe('the official client with an STS token', () => {
         .then(() => undefined, (caught: { code?: string }) => caught);
       expect(error?.code).toBe('InvalidSecurityToken.MismatchWithAccessKey');
     }
+    for (const signatureAlgorithm of [undefined, 'v2']) {
+      const badSecret = officialClient(emulator, { signatureAlgorithm, accessKeySecret: 'wrong' });
+      const error = await badSecret
+        .describeContainerGroups(new EciModule.DescribeContainerGroupsRequest({ regionId: REGION }))
+        .then(() => undefined, (caught: { code?: string; message?: string }) => caught);
+      expect(error?.code).toBe('SignatureDoesNotMatch');
+      expect(error?.message).not.toContain('sts-token-for-tests');
+    }
     const calls = emulator.calls.list();
     expect(calls.every((call) => call.params.SecurityToken === undefined)).toBe(true);
   });

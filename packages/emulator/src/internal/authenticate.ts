@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { rpcStringToSign, signAcs3, signRpcV1 } from '@eci-sandbox/core-api';
+import { percentEncode, rpcStringToSign, signAcs3, signRpcV1 } from '@eci-sandbox/core-api';
 import { ApiError, missingParameter } from './api-error.js';
 
 /** The access key the emulator accepts. */
@@ -38,6 +38,16 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(',') : value;
+}
+
+/** Masks a security token in text echoed back to the client (raw and percent-encoded forms). */
+function redactToken(text: string, token: string | undefined): string {
+  if (!token) return text;
+  let result = text;
+  for (const form of [percentEncode(percentEncode(token)), percentEncode(token), token]) {
+    result = result.split(form).join('****');
+  }
+  return result;
 }
 
 function equalText(left: string, right: string): boolean {
@@ -154,7 +164,7 @@ export class Authenticator {
       throw new ApiError(
         'SignatureDoesNotMatch',
         400,
-        `Specified signature is not matched with our calculation. server string to sign is:${rpcStringToSign(request.method, signed)}`,
+        `Specified signature is not matched with our calculation. server string to sign is:${redactToken(rpcStringToSign(request.method, signed), params.SecurityToken)}`,
       );
     }
     this.checkNonce(accessKeyId, nonce);
@@ -223,7 +233,7 @@ export class Authenticator {
       throw new ApiError(
         'SignatureDoesNotMatch',
         400,
-        `The request signature does not conform to Aliyun standards. server string to sign is:${result.stringToSign} canonical request is:${result.canonicalRequest}`,
+        `The request signature does not conform to Aliyun standards. server string to sign is:${result.stringToSign} canonical request is:${redactToken(result.canonicalRequest, header(request.headers, 'x-acs-security-token'))}`,
       );
     }
     this.checkNonce(accessKeyId, nonce);

@@ -9,7 +9,11 @@ export interface SandboxRuntime {
   readonly name: 'runc' | 'process';
   /** Whether sandboxes are isolated from each other and from the host. */
   readonly isolated: boolean;
-  /** Creates the sandbox's file system and starts its main process. */
+  /**
+   * Creates the sandbox's file system and starts its main process. The emulator restarts a
+   * sandbox (RestartContainerGroup, restart policies) by `stop()` on the old handle and `start()`
+   * again with the same spec: the files under `spec.stateDir` from the earlier start are kept.
+   */
   start(spec: SandboxSpec): Promise<RunningSandbox>;
   /**
    * Removes what a crashed earlier run left under `stateDir` (processes, mounts, containers,
