@@ -353,7 +353,8 @@ export class EciSandbox {
         const reason = error instanceof Error ? error.message : String(error);
         if (input.deleteOnWaitFailure === false) {
           return {
-            ...failureOf(error, `sandbox ${sandboxId} was created but did not reach Running (${reason}); it was kept: delete it when done`),
+            ...failureOf(error),
+            errorMessage: `sandbox ${sandboxId} was created but did not reach Running (${reason}); it was kept: delete it when done`,
             requestId,
             sandbox,
             sandboxId,
@@ -362,7 +363,8 @@ export class EciSandbox {
         const deleted = await this.delete(sandboxId, { force: true });
         const fate = deleted.success ? 'it was deleted' : `deleting it failed too (${deleted.errorMessage}): delete ${sandboxId} yourself`;
         return {
-          ...failureOf(error, `sandbox ${sandboxId} was created but did not reach Running (${reason}); ${fate}`),
+          ...failureOf(error),
+          errorMessage: `sandbox ${sandboxId} was created but did not reach Running (${reason}); ${fate}`,
           requestId,
           ...(deleted.success ? {} : { sandboxId }),
         };
