@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProcessRuntime, startEmulator, type Emulator } from '../src/index.js';
+import { pidsWithEnvironment } from '../src/internal/process-tree.js';
 import { callV1, pidAlive, runExecStream, startTestEmulator, waitFor } from './helpers.js';
+
+/** Live processes that belong to any sandbox under `stateDir` (by the runtime's marker variable). */
+async function sandboxProcesses(stateDir: string): Promise<number[]> {
+  const pids = await pidsWithEnvironment('ECI_EMULATOR_SANDBOX', (value) => value.startsWith(`${stateDir}/`));
+  return pids.filter(pidAlive);
+}
 
 type Group = {
   ContainerGroupId: string;
@@ -199,8 +206,10 @@ describe('clean shutdown and crash recovery', () => {
     expect(pids.length).toBe(hasTmux ? 3 : 2);
     expect(pids.every(pidAlive)).toBe(true);
     const stateDir = emulator.stateDir;
+    expect((await sandboxProcesses(stateDir)).length).toBeGreaterThanOrEqual(pids.length);
     await emulator.close();
     expect(pids.filter(pidAlive)).toEqual([]);
+    expect(await sandboxProcesses(stateDir)).toEqual([]);
     expect(existsSync(stateDir)).toBe(false);
     await expect(callV1(emulator, 'DescribeContainerGroups', {})).rejects.toThrow();
   });
@@ -239,6 +248,33 @@ describe('clean shutdown and crash recovery', () => {
     } finally {
       holder.kill('SIGKILL');
       await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('races', () => {
+  it('restarting a Pending group and deleting a group while it starts leave nothing running', async () => {
+    const emulator = await startTestEmulator({ schedulingMs: 0, pendingMs: 300 });
+    try {
+      const command = { 'Container.1.Command.1': '/bin/sh', 'Container.1.Command.2': '-c', 'Container.1.Command.3': 'echo pid=$$; exec sleep 1000' };
+      const restarted = await create(emulator, 'restart-pending', command);
+      await waitForGroup(emulator, restarted, (group) => group.Status === 'Pending', 'Pending');
+      expect((await callV1(emulator, 'RestartContainerGroup', { ContainerGroupId: restarted })).status).toBe(200);
+      const running = await waitForGroup(emulator, restarted, (group) => group.Status === 'Running', 'Running after a restart while Pending');
+      expect(running.Containers[0]?.RestartCount).toBe(1);
+      const exec = await callV1(emulator, 'ExecContainerCommand', { ContainerGroupId: restarted, ContainerName: 'main', Command: '["/bin/sh","-c","echo alive > $HOME/probe; cat $HOME/probe"]', Sync: 'true', Stdin: 'false' });
+      expect(exec.body.SyncResponse).toBe('alive\n');
+      const pid = await mainPid(emulator, restarted);
+
+      const deleted = await create(emulator, 'delete-starting', command);
+      await waitForGroup(emulator, deleted, (group) => group.Status === 'Pending', 'Pending');
+      expect((await callV1(emulator, 'DeleteContainerGroup', { ContainerGroupId: deleted })).status).toBe(200);
+      expect(emulator.containerGroupIds()).toEqual([restarted]);
+      await emulator.close();
+      expect(pidAlive(pid)).toBe(false);
+      expect(await sandboxProcesses(emulator.stateDir)).toEqual([]);
+    } finally {
+      await emulator.close();
     }
   });
 });

@@ -243,7 +243,9 @@ export class ContainerGroupStore extends EventEmitter {
         return;
       }
       if (group.deleted || group.generation !== generation) {
-        await sandbox.destroy();
+        // Superseded (deleted, restarted or expired while starting). Destroying would remove the
+        // directory that a newer start of the same group may be using, so only stop it then.
+        await (group.deleted ? sandbox.destroy() : sandbox.stop());
         return;
       }
       group.sandbox = sandbox;
