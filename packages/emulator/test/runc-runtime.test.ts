@@ -203,17 +203,18 @@ describe.skipIf(!detection.usable)(
       const refused = missing.exec({ argv: ['true'], tty: false });
       expect(await refused.exited).toBe(126);
       // A main process that handles SIGTERM gets to finish on stop().
-      const graceful = await startOn(
-        runtime,
-        makeSpec(stateRoot, 'sbx-graceful', {
-          command: ['sh', '-c', 'trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.05; done'],
-        }),
-      );
+      const gracefulSpec = makeSpec(stateRoot, 'sbx-graceful', {
+        command: ['sh', '-c', 'trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.05; done'],
+      });
+      const graceful = await startOn(runtime, gracefulSpec);
       await waitFor(async () => (await graceful.readLog()).toString().includes('ready'), 'the trap to be set');
       await graceful.stop();
       expect(await graceful.exited).toBe(0);
-      expect((await graceful.readLog()).toString()).toContain('got-term');
-      await graceful.destroy();
+      expect((await graceful.readLog()).toString()).toBe('ready\ngot-term\n');
+      // Started again, it has a log of its own.
+      const again = await startOn(runtime, gracefulSpec);
+      await waitFor(async () => (await again.readLog()).toString() === 'ready\n', 'a fresh log');
+      await again.destroy();
       await failing.destroy();
       await missing.destroy();
       expect(await mountsWithin(join(stateRoot, 'sandboxes', 'sbx-exit'))).toEqual([]);

@@ -213,6 +213,8 @@ async function startSandbox(input: StartInput): Promise<RunningSandbox> {
     let useLimits = wantsLimits && input.cgroups.limits;
     const cgroupsPath = `eci-runc-${containerId}-${randomBytes(4).toString('hex')}`;
 
+    // Each start has its own log (the emulator keeps the previous one from readLog after stop).
+    await writeFile(paths.mainLog, '');
     for (;;) {
       const config = buildRuncConfig({
         hostname,
