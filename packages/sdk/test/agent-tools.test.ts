@@ -10,17 +10,19 @@ describe('agent tools on the emulator', () => {
   let sandbox: Sandbox;
   let tools: SandboxTools;
   const project = `/tmp/eci-sdk-agent-${randomBytes(4).toString('hex')}`;
+  // The process runtime shares the host's /tmp: keep full outputs where cleanup can find them.
+  const outputDir = `${project}-outputs`;
 
   beforeAll(async () => {
     bed = await startTestBed();
     const created = await bed.client.create({ image: 'python:3.12-slim', waitUntilRunning: true });
     expect(created.errorMessage).toBe('');
     sandbox = created.sandbox!;
-    tools = createSandboxTools(sandbox, { outputBudgetBytes: 16 * 1024 });
+    tools = createSandboxTools(sandbox, { outputBudgetBytes: 16 * 1024, outputDir });
   });
   afterAll(async () => {
     await tools?.close();
-    await sandbox?.bash(`rm -rf ${project}`);
+    await sandbox?.bash(`rm -rf ${project} ${outputDir}`);
     await sandbox?.delete({ force: true });
     await bed?.close();
   });
@@ -101,6 +103,7 @@ describe('agent tools on the emulator', () => {
     expect(text).toContain(Buffer.from(expected).subarray(tailStart).toString());
 
     const path = notice![1]!;
+    expect(path.startsWith(`${outputDir}/`)).toBe(true);
     const full = await sandbox.readFile(path);
     expect(full.success).toBe(true);
     expect(full.text === expected).toBe(true);
