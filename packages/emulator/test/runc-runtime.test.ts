@@ -191,6 +191,13 @@ describe.skipIf(!detection.usable)(
       handle.kill('SIGTERM');
       expect(await handle.exited).toBe(143);
       await waitFor(async () => (await hostProcessesWith(`sleep ${marker}`)).length === 0, 'the children to end');
+
+      // Killed at once, before runc has even said which pid it started.
+      const early = alpha.exec({ argv: ['sh', '-c', `sleep ${marker}3 & sleep ${marker}4; wait`], tty: false });
+      early.stdin.end();
+      early.kill('SIGKILL');
+      expect(await early.exited).toBe(137);
+      await waitFor(async () => (await hostProcessesWith(`sleep ${marker}`)).length === 0, 'the early children to end');
     });
 
     it("reports the main process's exit code, 127 for a missing command", async () => {

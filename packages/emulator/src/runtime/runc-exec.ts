@@ -36,6 +36,7 @@ const runcFailureCode = 255;
 const defaultColumns = 80;
 const defaultRows = 24;
 const resizeDeadlineMs = 5_000;
+const pidFileDeadlineMs = 5_000;
 const resizePollMs = 25;
 
 /**
@@ -132,12 +133,25 @@ export function startRuncExec(context: RuncExecContext, spec: ExecSpec): RuncExe
   const kill = (signal: NodeJS.Signals = 'SIGTERM'): void => {
     if (settled) return;
     const pid = readPid();
-    if (pid === undefined) {
-      // Not started yet: runc forwards the signals it receives to the process.
-      child.kill(signal);
+    if (pid !== undefined) {
+      void signalProcessTree(pid, signal);
       return;
     }
-    void signalProcessTree(pid, signal);
+    // runc writes the pid file only after the process runs (it may have children already):
+    // wait for it, so the whole tree gets the signal. Signalling runc instead (it forwards to
+    // the process alone) would leave the children to the container's init.
+    void (async () => {
+      const deadline = Date.now() + pidFileDeadlineMs;
+      while (!settled && Date.now() < deadline) {
+        const late = readPid();
+        if (late !== undefined) {
+          await signalProcessTree(late, signal);
+          return;
+        }
+        await delay(resizePollMs);
+      }
+      if (!settled) child.kill(signal);
+    })();
   };
 
   let wantedSize: { columns: number; rows: number } | undefined;

@@ -186,12 +186,17 @@ export async function childPids(pid: number): Promise<number[]> {
 
 /** Sends `signal` to `pid` and every descendant; ignores processes already gone. */
 export async function signalProcessTree(pid: number, signal: NodeJS.Signals): Promise<void> {
-  const descendants = await descendantPids(pid);
-  for (const target of [pid, ...descendants]) {
-    try {
-      process.kill(target, signal);
-    } catch {
-      // Already gone.
+  const signalled = new Set<number>();
+  // Twice: a child forked while the first pass ran is caught by the second.
+  for (let pass = 0; pass < 2; pass += 1) {
+    for (const target of [pid, ...(await descendantPids(pid))]) {
+      if (signalled.has(target)) continue;
+      signalled.add(target);
+      try {
+        process.kill(target, signal);
+      } catch {
+        // Already gone.
+      }
     }
   }
 }
