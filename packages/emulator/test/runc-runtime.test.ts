@@ -62,7 +62,7 @@ describe.skipIf(!detection.usable)(
         runtime,
         makeSpec(stateRoot, 'sbx-alpha', {
           command: ['sh', '-c'],
-          args: [`echo started-alpha; echo oops-alpha >&2; exec sleep 876543.${unique.length}`],
+          args: [`echo started-alpha; echo oops-alpha >&2; exec sleep 876543.${process.pid}`],
           env: { GREETING: 'hello from the spec' },
           cpu: 0.5,
           memoryGiB: 0.25,
@@ -184,7 +184,7 @@ describe.skipIf(!detection.usable)(
     });
 
     it('kill() ends an exec and its children', async () => {
-      const marker = `765432.${unique.length}`;
+      const marker = `765432.${process.pid}`;
       const handle = alpha.exec({ argv: ['sh', '-c', `sleep ${marker}1 & sleep ${marker}2; wait`], tty: false });
       handle.stdin.end();
       await waitFor(async () => (await hostProcessesWith(`sleep ${marker}`, true)).length === 2, 'both sleeps');
@@ -248,7 +248,7 @@ describe.skipIf(!detection.usable)(
     it('stop() ends the main process and execs but keeps the file system for a restart', async () => {
       const name = `eci-runc-keep-${unique}`;
       expect((await run(beta, { argv: ['sh', '-c', `echo kept > /root/${name}; echo gone > /tmp/${name}`] })).code).toBe(0);
-      const marker = `432109.${unique.length}`;
+      const marker = `432109.${process.pid}`;
       const lingering = beta.exec({ argv: ['sleep', marker], tty: false });
       await waitFor(async () => (await hostProcessesWith(`sleep ${marker}`, true)).length === 1, 'the exec to run');
       await beta.stop();
@@ -262,7 +262,7 @@ describe.skipIf(!detection.usable)(
     });
 
     it('destroy() leaves no mount, process or directory behind, and is idempotent', async () => {
-      const marker = `654321.${unique.length}`;
+      const marker = `654321.${process.pid}`;
       const spec = makeSpec(stateRoot, 'sbx-doomed', { command: ['sleep', `${marker}1`] });
       const doomed = await startOn(runtime, spec);
       const plain = doomed.exec({ argv: ['sleep', `${marker}2`], tty: false });
@@ -298,7 +298,7 @@ describe.skipIf(!detection.usable)(
     it('reapLeftovers removes a container a crashed run left behind', async () => {
       const crashRoot = await mkdtemp('/var/tmp/eci-runc-crash-');
       stateRoots.push(crashRoot);
-      const marker = `543210.${unique.length}`;
+      const marker = `543210.${process.pid}`;
       const spec = makeSpec(crashRoot, 'sbx-orphan', { command: ['sleep', marker] });
       const crashed = createRuncRuntime();
       // Started, then "forgotten": no stop, no destroy (afterAll still destroys it if reaping fails).
