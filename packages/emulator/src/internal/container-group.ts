@@ -85,6 +85,8 @@ export class ContainerGroup {
   generation = 0;
   deleted = false;
   readonly timers = new Set<NodeJS.Timeout>();
+  /** Settles when the runtime start in progress (if any) is done with the sandbox directory. */
+  starting: Promise<void> | undefined;
   /** Resolvers of pending waits, called when the group is deleted or expires. */
   readonly wakers = new Set<() => void>();
 
@@ -230,11 +232,22 @@ export class ContainerGroupStore extends EventEmitter {
     const generation = group.generation;
     const work = (async () => {
       const waited = this.sleep(group, minimumMs);
+      // One runtime start per group at a time: a superseded start must have finished (and been
+      // stopped) before the next one touches the same directory.
+      const previousStart = group.starting;
+      let release!: () => void;
+      group.starting = new Promise<void>((resolve) => (release = resolve));
       let sandbox: RunningSandbox;
       try {
+        await previousStart;
+        if (group.deleted || group.generation !== generation) {
+          release();
+          return;
+        }
         if (group.mainContainer.image) group.addEvent('Pulled', `Image "${group.mainContainer.image}" is not pulled by the emulator; the ${this.options.runtime.name} runtime stands in for it.`);
         sandbox = await this.options.runtime.start(this.sandboxSpec(group));
       } catch (error) {
+        release();
         if (group.deleted || group.generation !== generation) return;
         group.addEvent('Failed', `Error: failed to start the container: ${(error as Error).message}`, 'Warning');
         group.currentState = { state: 'Terminated', reason: 'StartError', exitCode: 128, finishTime: formatTime(Date.now()) };
@@ -245,9 +258,10 @@ export class ContainerGroupStore extends EventEmitter {
       if (group.deleted || group.generation !== generation) {
         // Superseded (deleted, restarted or expired while starting). Destroying would remove the
         // directory that a newer start of the same group may be using, so only stop it then.
-        await (group.deleted ? sandbox.destroy() : sandbox.stop());
+        await (group.deleted ? sandbox.destroy() : sandbox.stop()).finally(release);
         return;
       }
+      release();
       group.sandbox = sandbox;
       await waited;
       if (group.deleted || group.generation !== generation) return;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
@@ -15,8 +16,9 @@ import type { ExecHandle, ExecSpec, RunningSandbox, SandboxRuntime, SandboxSpec 
 
 /**
  * Environment variable set in every process of a process-runtime sandbox; its value is the
- * sandbox's state directory. It lets `stop()` find processes that left their process group (tmux
- * servers, `setsid`) and lets a later run reap what a crashed one left behind.
+ * sandbox's state directory, `#`, and an id of this start. It lets `stop()` find processes that
+ * left their process group (tmux servers, `setsid`) — of this start only, so stopping a superseded
+ * start never touches a newer one — and lets a later run reap what a crashed one left behind.
  */
 export const SANDBOX_MARKER_VARIABLE = 'ECI_EMULATOR_SANDBOX';
 
@@ -86,6 +88,7 @@ async function startSandbox(spec: SandboxSpec, stopGraceMs: number): Promise<Run
   // A restart keeps the file system; the previous container's log stays readable apart.
   if (existsSync(paths.log)) await rename(paths.log, paths.previousLog);
 
+  const marker = `${spec.stateDir}#${randomBytes(6).toString('hex')}`;
   const baseEnvironment: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     LANG: process.env.LANG ?? 'C.UTF-8',
@@ -94,7 +97,7 @@ async function startSandbox(spec: SandboxSpec, stopGraceMs: number): Promise<Run
     TMUX_TMPDIR: paths.tmux,
     HOSTNAME: spec.name,
     ...spec.env,
-    [SANDBOX_MARKER_VARIABLE]: spec.stateDir,
+    [SANDBOX_MARKER_VARIABLE]: marker,
   };
   const defaultCwd = spec.workingDir && isDirectory(spec.workingDir) ? spec.workingDir : paths.home;
 
@@ -145,7 +148,7 @@ async function startSandbox(spec: SandboxSpec, stopGraceMs: number): Promise<Run
       const allExited = Promise.all([mainExited, ...[...execs].map((item) => item.exited)]);
       await Promise.race([allExited, new Promise((resolve) => setTimeout(resolve, stopGraceMs).unref())]);
       for (const pid of groups) signalQuietly(-pid, 'SIGKILL');
-      await killMarked(SANDBOX_MARKER_VARIABLE, (value) => value === spec.stateDir);
+      await killMarked(SANDBOX_MARKER_VARIABLE, (value) => value === marker);
       await Promise.race([allExited, new Promise((resolve) => setTimeout(resolve, stopGraceMs).unref())]);
     })();
     return stopped;
@@ -154,7 +157,7 @@ async function startSandbox(spec: SandboxSpec, stopGraceMs: number): Promise<Run
   const exec = (execSpec: ExecSpec): ExecHandle => {
     if (stopped) throw new Error('the sandbox is stopped');
     const handle = startExec(execSpec, {
-      env: { ...baseEnvironment, ...execSpec.env, [SANDBOX_MARKER_VARIABLE]: spec.stateDir },
+      env: { ...baseEnvironment, ...execSpec.env, [SANDBOX_MARKER_VARIABLE]: marker },
       cwd: execSpec.cwd ?? defaultCwd,
     });
     const entry = { pid: handle.pid, exited: handle.exited };
@@ -353,7 +356,7 @@ async function reapLeftovers(stateDir: string): Promise<void> {
       const pid = Number(name);
       if (Number.isInteger(pid) && pid > 1 && isAlive(-pid)) signalQuietly(-pid, 'SIGKILL');
     }
-    await killMarked(SANDBOX_MARKER_VARIABLE, (value) => value === dir);
+    await killMarked(SANDBOX_MARKER_VARIABLE, (value) => value.startsWith(`${dir}#`));
     await rm(dir, { recursive: true, force: true });
   }
 }
