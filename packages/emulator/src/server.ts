@@ -13,7 +13,7 @@ export interface EmulatorServerOptions extends EmulatorOptions {
 /**
  * Runs the emulator as a standalone server until SIGINT, SIGTERM or the abort signal, then
  * removes every sandbox. Prints the endpoint and the (local, emulator-only) access key so
- * clients can connect. Resolves once closed.
+ * clients can connect — the secret only when it was generated. Resolves once closed.
  */
 export async function runEmulatorServer(options: EmulatorServerOptions = {}): Promise<void> {
   const { write = (line: string) => process.stdout.write(`${line}\n`), signal, handleSignals = true, ...emulatorOptions } = options;
@@ -23,7 +23,12 @@ export async function runEmulatorServer(options: EmulatorServerOptions = {}): Pr
   write('Connect with (these credentials are valid for this emulator only):');
   write(`  ECI_SANDBOX_ENDPOINT=${emulator.endpoint}`);
   write(`  ECI_SANDBOX_ACCESS_KEY_ID=${emulator.credentials.accessKeyId}`);
-  write(`  ECI_SANDBOX_ACCESS_KEY_SECRET=${emulator.credentials.accessKeySecret}`);
+  // A generated secret is printed once, since nothing else could tell it; a configured one is not.
+  write(
+    emulatorOptions.credentials?.accessKeySecret
+      ? '  ECI_SANDBOX_ACCESS_KEY_SECRET=(the secret you configured)'
+      : `  ECI_SANDBOX_ACCESS_KEY_SECRET=${emulator.credentials.accessKeySecret}`,
+  );
   if (emulator.credentials.securityToken) write('  (an STS security token is required: the one you configured)');
 
   await new Promise<void>((resolve) => {

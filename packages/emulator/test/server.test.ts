@@ -30,6 +30,7 @@ describe('runEmulatorServer', () => {
     expect(response.status).toBe(400);
     expect(((await response.json()) as { Code: string }).Code).toBe('MissingSignature');
     expect(lines.join('\n')).toContain('ECI_SANDBOX_ACCESS_KEY_ID=LTAIstandalone');
+    expect(lines.join('\n')).not.toContain('standalone-secret');
     expect(lines.join('\n')).toContain('runtime: process');
     controller.abort();
     await done;
