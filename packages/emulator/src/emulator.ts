@@ -18,6 +18,7 @@ import { isAlive } from './internal/process-tree.js';
 import { QuotaLimiter, quotaOptionsSchema, type QuotaOptions } from './quotas.js';
 import { createProcessRuntime } from './runtime/process.js';
 import { selectRuntime, type RuntimeKind } from './runtime/select-runtime.js';
+import type { RuncRuntimeOptions } from './runtime/runc.js';
 import type { SandboxRuntime } from './runtime/types.js';
 
 /** The API version the emulator speaks. */
@@ -32,6 +33,7 @@ const optionsSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(0),
   runtime: z.union([z.enum(['auto', 'runc', 'process']), z.custom<SandboxRuntime>(isRuntime, 'a SandboxRuntime object')]).default('auto'),
+  runc: z.record(z.string(), z.unknown()).optional(),
   credentials: z
     .object({
       accessKeyId: z.string().min(1).optional(),
@@ -68,6 +70,8 @@ export interface EmulatorOptions {
    * is used as given.
    */
   runtime?: RuntimeKind | SandboxRuntime;
+  /** Options of the runc runtime (`runcPath`, `rootfs` by image name, `stopGraceMs`), when it is used. */
+  runc?: RuncRuntimeOptions;
   /**
    * The access key requests must be signed with. Missing parts are generated. With
    * `securityToken`, the key is an STS key and every request must carry that token.
@@ -176,7 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   await mkdir(join(stateDir, 'sandboxes'), { recursive: true });
   const pidFile = await claimStateDir(stateDir);
 
-  const { runtime, reason } = await selectRuntime(config.runtime as RuntimeKind | SandboxRuntime);
+  const { runtime, reason } = await selectRuntime(config.runtime as RuntimeKind | SandboxRuntime, config.runc ?? {});
   log(`runtime: ${runtime.name} (${reason})`);
   // Reap what a crashed run left: the chosen runtime's leftovers, and process sandboxes in any case.
   await runtime.reapLeftovers(stateDir);

@@ -10,6 +10,8 @@ export { DEFAULT_QUOTAS, DEFAULT_QUOTA_WINDOW_MS, QuotaLimiter } from './quotas.
 export type { QuotaOptions } from './quotas.js';
 export { createProcessRuntime, SANDBOX_MARKER_VARIABLE } from './runtime/process.js';
 export type { ProcessRuntimeOptions } from './runtime/process.js';
+export { createRuncRuntime, detectRunc } from './runtime/runc.js';
+export type { RuncDetection, RuncRuntimeOptions } from './runtime/runc.js';
 export { selectRuntime } from './runtime/select-runtime.js';
 export type { RuntimeChoice, RuntimeKind } from './runtime/select-runtime.js';
 export type { ExecHandle, ExecSpec, RunningSandbox, SandboxRuntime, SandboxSpec } from './runtime/types.js';

@@ -67,12 +67,15 @@ async function runcUnavailableReason(): Promise<string | undefined> {
 }
 
 /** Picks and creates the runtime, saying why. */
-export async function selectRuntime(kind: RuntimeKind | SandboxRuntime): Promise<RuntimeChoice> {
+export async function selectRuntime(
+  kind: RuntimeKind | SandboxRuntime,
+  runcOptions: Record<string, unknown> = {},
+): Promise<RuntimeChoice> {
   if (typeof kind === 'object') return { runtime: kind, reason: `a custom ${kind.name} runtime was given` };
   if (kind === 'process') return { runtime: createProcessRuntime(), reason: "runtime: 'process' was asked for" };
   if (kind === 'runc') {
     const module = await loadRuncModule();
-    return { runtime: await module.createRuncRuntime!(), reason: "runtime: 'runc' was asked for" };
+    return { runtime: await module.createRuncRuntime!(runcOptions), reason: "runtime: 'runc' was asked for" };
   }
   let module: RuncModule;
   try {
@@ -87,5 +90,5 @@ export async function selectRuntime(kind: RuntimeKind | SandboxRuntime): Promise
   if (!detection.usable) {
     return { runtime: createProcessRuntime(), reason: `auto: ${detection.reason}, so the process runtime (no isolation)` };
   }
-  return { runtime: await module.createRuncRuntime!(), reason: `auto: runc works here (${detection.reason})` };
+  return { runtime: await module.createRuncRuntime!(runcOptions), reason: `auto: runc works here (${detection.reason})` };
 }
