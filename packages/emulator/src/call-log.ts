@@ -21,9 +21,13 @@ export class CallLog implements Iterable<CallRecord> {
   private records: CallRecord[] = [];
   private streams = 0;
 
+  /** @param maxRecords the most calls kept (the oldest go first), so a long-running server stays bounded. */
+  constructor(private readonly maxRecords = 100_000) {}
+
   /** @internal */
   record(record: CallRecord): void {
     this.records.push(Object.freeze({ ...record, params: Object.freeze({ ...record.params }) }));
+    if (this.records.length > this.maxRecords) this.records.splice(0, this.records.length - this.maxRecords);
   }
 
   /** @internal */
