@@ -16,7 +16,11 @@ async function lifecycle(emulator: Emulator, client: ReturnType<typeof officialC
           image: 'alpine:3.20',
           cpu: 1,
           memory: 2,
-          environmentVar: [new CreateContainerGroupRequestContainerEnvironmentVar({ key: 'GREETING', value: 'hello from eci' })],
+          environmentVar: [
+            new CreateContainerGroupRequestContainerEnvironmentVar({ key: 'GREETING', value: 'hello from eci' }),
+            // Characters that percent-encoders disagree on must survive both signatures.
+            new CreateContainerGroupRequestContainerEnvironmentVar({ key: 'SPECIAL', value: "it's (a) *test*! 你好 ~+=&%20" }),
+          ],
         }),
       ],
       tag: [new CreateContainerGroupRequestTag({ key: 'owner', value: 'tests' })],
@@ -54,7 +58,7 @@ async function lifecycle(emulator: Emulator, client: ReturnType<typeof officialC
       regionId: REGION,
       containerGroupId: id,
       containerName: 'main',
-      command: JSON.stringify(['/bin/sh', '-c', 'echo "$GREETING"; echo oops >&2']),
+      command: JSON.stringify(['/bin/sh', '-c', 'echo "$GREETING"; echo oops >&2; echo "$SPECIAL"']),
       stdin: false,
     }),
   );
@@ -62,7 +66,7 @@ async function lifecycle(emulator: Emulator, client: ReturnType<typeof officialC
   expect(uri).toMatch(new RegExp(`^ws://${emulator.host.replace(/\./g, '\\.')}/exec/\\?s=`));
   expect(exec.body?.httpUrl).toBeTruthy();
   const stream = await runExecStream(uri);
-  expect(stream.stdout).toBe('hello from eci\n');
+  expect(stream.stdout).toBe("hello from eci\nit's (a) *test*! 你好 ~+=&%20\n");
   expect(stream.stderr).toBe('oops\n');
   expect(stream.statuses).toEqual([]);
 
