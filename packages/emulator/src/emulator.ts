@@ -318,13 +318,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Nothing was started yet: give the state directory back and say what to change.
+    if (ownsStateDir) await rm(stateDir, { recursive: true, force: true });
+    else await unlink(pidFile).catch(() => undefined);
+    throw new Error(`the emulator cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`, { cause: error });
+  }
   const address = server.address() as AddressInfo;
   const printableHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   listeningHost = `${printableHost}:${address.port}`;

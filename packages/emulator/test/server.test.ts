@@ -131,3 +131,17 @@ describe.skipIf(!existsSync(binPath))(`the eci-emulator bin${existsSync(binPath)
     }
   });
 });
+
+describe('startEmulator', () => {
+  it('says which address it could not listen on, and rejects invalid options by name', async () => {
+    const first = await startEmulator({ runtime: 'process' });
+    try {
+      const port = Number(first.host.split(':')[1]);
+      await expect(startEmulator({ runtime: 'process', port })).rejects.toThrow(`cannot listen on 127.0.0.1:${port}`);
+    } finally {
+      await first.close();
+    }
+    await expect(startEmulator({ runtime: 'process', port: -1 })).rejects.toThrow(/Invalid emulator option port/);
+    await expect(startEmulator({ runtime: 'docker' as 'process' })).rejects.toThrow(/Invalid emulator option runtime/);
+  });
+});
