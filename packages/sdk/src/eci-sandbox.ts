@@ -20,6 +20,7 @@ import type {
   ListOptions,
   FileOptions,
   SessionOptions,
+  TerminalOptions,
   TmuxPollOptions,
   TmuxStartOptions,
   TmuxWaitOptions,
@@ -34,6 +35,7 @@ import type {
   SandboxInfoResult,
   SandboxListResult,
   SandboxResult,
+  TerminalResult,
   TmuxListResult,
   TmuxPollResult,
   TmuxStartResult,
@@ -41,6 +43,7 @@ import type {
 } from './results.js';
 import { Sandbox } from './sandbox.js';
 import { SandboxSession } from './sandbox-session.js';
+import { SandboxTerminal } from './sandbox-terminal.js';
 import {
   argvSchema,
   bashOptionsSchema,
@@ -53,6 +56,7 @@ import {
   listOptionsSchema,
   pathSchema,
   sandboxIdSchema,
+  terminalOptionsSchema,
   tmuxPollOptionsSchema,
   tmuxSessionIdSchema,
   tmuxStartOptionsSchema,
@@ -71,6 +75,8 @@ const DEFAULT_CPU = 1;
 const DEFAULT_MEMORY_GIB = 2;
 const DEFAULT_COMMAND_TIMEOUT_MS = 600_000;
 const DEFAULT_WAIT_TIMEOUT_MS = 300_000;
+/** An interactive shell: bash when the image has it, else sh. */
+const DEFAULT_TERMINAL_ARGV = ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -i; else exec sh -i; fi'];
 
 /** What a resolved client holds; built on the first call, never at construction. */
 interface ClientContext {
@@ -730,6 +736,51 @@ export class EciSandbox {
           exitCode: session.exitCode,
         })),
       };
+    });
+  }
+
+  // ---- terminals ------------------------------------------------------------------------
+
+  /**
+   * Starts a program (default: an interactive shell) under a pseudo-terminal of `cols` × `rows`:
+   * one ExecContainerCommand with `TTY=true` and stdin, through the client's credentials
+   * (default chain included) and proxy. Resolves once the stream is open, so the returned
+   * terminal is ready for `write`, `resize`, `onData`/iteration and `wait()`.
+   */
+  async openTerminal(sandboxId: string, options: TerminalOptions): Promise<TerminalResult> {
+    return this.#guard<TerminalResult>('openTerminal', {}, async () => {
+      const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
+      const input = this.#parse(terminalOptionsSchema, options, 'openTerminal');
+      const context = await this.#resolveContext();
+      const containerName = await this.#containerName(id);
+      this.#log('debug', 'calling ExecContainerCommand (terminal)', { containerGroupId: id });
+      const started = await context.api.execContainerCommand(
+        { containerGroupId: id, containerName, command: input.argv ?? DEFAULT_TERMINAL_ARGV, tty: true, stdin: true },
+        input.signal ? { signal: input.signal } : {},
+      );
+      const requestId = started.requestId;
+      if (started.webSocketUri === undefined) {
+        return { success: false, requestId, errorMessage: 'ExecContainerCommand returned no WebSocketUri' };
+      }
+      const terminal = new SandboxTerminal({
+        url: started.webSocketUri,
+        requestId,
+        stream: context.stream,
+        ...(input.signal ? { signal: input.signal } : {}),
+        ...(input.onData ? { onData: input.onData } : {}),
+      });
+      try {
+        await terminal.ready();
+      } catch (error) {
+        return { ...failureOf(error), requestId };
+      }
+      const sized = await terminal.resize(input.cols, input.rows);
+      if (!sized.success) {
+        terminal.kill();
+        return sized;
+      }
+      this.#log('info', `opened a terminal in ${id}`);
+      return { success: true, requestId, errorMessage: '', terminal };
     });
   }
 

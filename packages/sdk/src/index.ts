@@ -2,6 +2,7 @@ export { EciSandbox } from './eci-sandbox.js';
 export { Sandbox } from './sandbox.js';
 export { SandboxSession } from './sandbox-session.js';
 export type { SessionRunOptions } from './sandbox-session.js';
+export { SandboxTerminal } from './sandbox-terminal.js';
 export { eciSandboxOptionsSchema } from './options.js';
 export type { EciCredentials, EciCredentialsProvider, EciSandboxLogger, EciSandboxOptions, ExecCommandLimits } from './options.js';
 export type {
@@ -11,6 +12,7 @@ export type {
   ListOptions,
   FileOptions,
   SessionOptions,
+  TerminalOptions,
   TmuxPollOptions,
   TmuxStartOptions,
   TmuxWaitOptions,
@@ -23,6 +25,8 @@ export type {
   SandboxInfoResult,
   SandboxListResult,
   SandboxResult,
+  TerminalExitResult,
+  TerminalResult,
   TmuxListResult,
   TmuxPollResult,
   TmuxSessionInfo,
@@ -58,6 +62,7 @@ export {
   EciValidationError,
 } from '@eci-sandbox/core-api';
 export {
+  ExecAbortError,
   ExecStreamError,
   ExecTimeoutError,
   FileVerificationError,

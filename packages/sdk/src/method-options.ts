@@ -165,3 +165,23 @@ export interface ListOptions {
   /** Only sandboxes carrying all these tags. */
   tags?: Record<string, string>;
 }
+
+/** Options of `openTerminal`. `cols` and `rows` are required. */
+export interface TerminalOptions {
+  /**
+   * The program to run under the terminal, as an argv (no shell parsing). Default: an
+   * interactive shell, `bash -i` when the image has bash, else `sh -i`.
+   */
+  argv?: string[];
+  /** Terminal width in columns (1-65535), e.g. `process.stdout.columns`. Required. */
+  cols: number;
+  /** Terminal height in rows (1-65535), e.g. `process.stdout.rows`. Required. */
+  rows: number;
+  /** Aborts opening the terminal, or kills it once open. */
+  signal?: AbortSignal;
+  /**
+   * Receives every piece of output, from the first byte. Default: none; attach later with
+   * `terminal.onData()` or iterate the terminal.
+   */
+  onData?: (bytes: Uint8Array) => void;
+}

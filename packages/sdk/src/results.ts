@@ -1,4 +1,5 @@
 import type { Sandbox } from './sandbox.js';
+import type { SandboxTerminal } from './sandbox-terminal.js';
 
 /**
  * What every method of `EciSandbox` and `Sandbox` returns. Methods never throw for API,
@@ -150,4 +151,20 @@ export interface TmuxSessionInfo {
 /** Result of `tmuxList`. */
 export interface TmuxListResult extends OperationResult {
   sessions: TmuxSessionInfo[];
+}
+
+/** Result of `openTerminal`. */
+export interface TerminalResult extends OperationResult {
+  /** The open terminal, when the call worked. */
+  terminal?: SandboxTerminal;
+}
+
+/** Result of `terminal.wait()`. */
+export interface TerminalExitResult extends OperationResult {
+  /**
+   * The program's exit code when the server reported one; `null` otherwise. Without an exec
+   * subprotocol (`execProtocol: 'none'`, the default) ECI reports only non-zero exits, so `null`
+   * with `success: true` means the program ended normally.
+   */
+  exitCode: number | null;
 }

@@ -4,6 +4,7 @@ import type {
   ExecCommandOptions,
   FileOptions,
   SessionOptions,
+  TerminalOptions,
   TmuxPollOptions,
   TmuxStartOptions,
   TmuxWaitOptions,
@@ -13,6 +14,7 @@ import type {
   OperationResult,
   ReadFileResult,
   SandboxInfoResult,
+  TerminalResult,
   TmuxListResult,
   TmuxPollResult,
   TmuxStartResult,
@@ -113,5 +115,13 @@ export class Sandbox {
    */
   openSession(options?: SessionOptions): SandboxSession {
     return this.client.openSession(this.id, options);
+  }
+
+  /**
+   * Starts a program (default: an interactive shell) under a pseudo-terminal of `cols` × `rows`
+   * (one ExecContainerCommand with `TTY=true`). See `EciSandbox.openTerminal`.
+   */
+  openTerminal(options: TerminalOptions): Promise<TerminalResult> {
+    return this.client.openTerminal(this.id, options);
   }
 }

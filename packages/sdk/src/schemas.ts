@@ -164,3 +164,21 @@ export const tmuxWaitOptionsSchema = z
   .strict();
 
 export const deleteOptionsSchema = z.object({ force: z.boolean().optional() }).strict();
+
+const terminalSize = (name: string) =>
+  z
+    .number({ error: `${name} is required: the terminal's size in character cells, e.g. ${name === 'cols' ? 80 : 24}` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be 1-65535`)
+    .max(65535, `${name} must be 1-65535`);
+
+/** Options of `openTerminal`. */
+export const terminalOptionsSchema = z
+  .object({
+    argv: argvSchema.optional(),
+    cols: terminalSize('cols'),
+    rows: terminalSize('rows'),
+    signal: signalSchema.optional(),
+    onData: z.custom<(bytes: Uint8Array) => void>((value) => typeof value === 'function', 'must be a function').optional(),
+  })
+  .strict();

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { createClient } from '../internal/client.js';
+import { createClient, unwrap } from '../internal/client.js';
 import { defineAction } from '../internal/define-command.js';
 import { ExitCode } from '../internal/exit-codes.js';
 import { enterRawTerminal } from '../internal/local-terminal.js';
-import { openTerminal } from '../internal/terminal-exec.js';
 import { examples } from '../program.js';
 
 interface ShellCommandOptions {
@@ -29,21 +28,28 @@ export function registerShellCommand(program: Command): void {
     const local = enterRawTerminal();
     try {
       const initial = local.size();
-      const remote = await openTerminal(client, sandboxId, shellArgv(options.command), initial, {
-        onOutput: (bytes) => context.stdout.write(bytes),
-      });
+      const opened = unwrap(
+        await client.openTerminal(sandboxId, {
+          argv: shellArgv(options.command),
+          cols: initial.cols,
+          rows: initial.rows,
+          onData: (bytes) => context.stdout.write(bytes),
+        }),
+        'shell',
+      );
+      const remote = opened.terminal!;
       local.onInput((bytes) => {
-        remote.write(bytes).catch(() => undefined);
+        void remote.write(bytes);
       });
       local.onResize((size) => {
-        remote.resize(size.cols, size.rows).catch(() => undefined);
+        void remote.resize(size.cols, size.rows);
       });
       // A hang-up or kill of this CLI ends the remote shell too, and the finally below restores the terminal.
       const stop = (): void => remote.kill();
       process.once('SIGTERM', stop);
       process.once('SIGHUP', stop);
       try {
-        const result = await remote.wait();
+        const result = unwrap(await remote.wait(), 'shell');
         return result.exitCode ?? ExitCode.OK;
       } finally {
         process.off('SIGTERM', stop);
