@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile as readLocalFile, rm, stat, writeFile as writeLocalFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile as readLocalFile, rm, stat, writeFile as writeLocalFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecAbortError, ExecValidationError, readFile, readFileStream, writeFile } from '../src/index.js';
+import type { ExecLauncher } from '../src/index.js';
 import { startExecServer } from './support/exec-server.js';
 import type { ExecServer } from './support/exec-server.js';
 
@@ -117,6 +118,25 @@ describe('file transfer over a real WebSocket', () => {
     expect(corrupted).toBe(1);
     expect(Buffer.from(back).equals(data)).toBe(true);
     expect(server.launcherCalls - calls).toBe(2);
+  });
+
+  it('hashes with sha256sum in the sandbox when openssl is missing or prints something else', async () => {
+    const data = randomBytes(300_000);
+    for (const [name, body] of [
+      ['odd', 'echo "SHA2-256(stdin)= not-a-digest"'],
+      ['missing', 'exit 127'],
+    ] as const) {
+      // A fake openssl first on PATH, which leaves a trace when it runs.
+      const bin = join(directory, `bin-${name}`);
+      const trace = join(directory, `trace-${name}`);
+      await mkdir(bin, { recursive: true });
+      await writeLocalFile(join(bin, 'openssl'), `#!/bin/sh\necho run >> '${trace}'\n${body}\n`, { mode: 0o755 });
+      const launcher: ExecLauncher = (argv, options) => server.launcher(['env', `PATH=${bin}:${process.env.PATH ?? ''}`, ...argv], options);
+      const path = join(directory, `fallback-${name}.bin`);
+      expect(await writeFile(launcher, path, data)).toEqual({ path, bytes: data.length, sha256: sha256(data) });
+      expect(Buffer.from(await readFile(launcher, path)).equals(data)).toBe(true);
+      expect((await readLocalFile(trace, 'utf8')).split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(2);
+    }
   });
 
   it('rejects bad paths and options before anything is sent', async () => {
