@@ -6,6 +6,7 @@ import { registerListCommand } from './commands/list.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerDeleteCommand } from './commands/delete.js';
 import { registerRestartCommand } from './commands/restart.js';
+import { registerLogsCommand } from './commands/logs.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { registerExecCommand } from './commands/exec.js';
 import { registerBashCommand } from './commands/bash.js';
@@ -52,6 +53,7 @@ ${EXIT_CODES_HELP}`,
   registerInfoCommand(program);
   registerDeleteCommand(program);
   registerRestartCommand(program);
+  registerLogsCommand(program);
   registerSweepCommand(program);
   registerExecCommand(program);
   registerBashCommand(program);

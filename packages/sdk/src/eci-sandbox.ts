@@ -19,6 +19,7 @@ import type {
   ExecCommandOptions,
   ListOptions,
   FileOptions,
+  LogsOptions,
   SessionOptions,
   TerminalOptions,
   TmuxPollOptions,
@@ -30,6 +31,7 @@ import { eciSandboxOptionsSchema } from './options.js';
 import type {
   CommandResult,
   OperationResult,
+  LogsResult,
   ReadFileResult,
   SandboxInfo,
   SandboxInfoResult,
@@ -54,6 +56,7 @@ import {
   fileContentSchema,
   fileOptionsSchema,
   listOptionsSchema,
+  logsOptionsSchema,
   pathSchema,
   sandboxIdSchema,
   terminalOptionsSchema,
@@ -472,6 +475,33 @@ export class EciSandbox {
       const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
       const body = await this.#call('RestartContainerGroup', { ContainerGroupId: id, ClientToken: randomUUID() });
       return { success: true, requestId: typeof body.RequestId === 'string' ? body.RequestId : '', errorMessage: '' };
+    });
+  }
+
+  /**
+   * The container's log (DescribeContainerLog): what its main process wrote to stdout and
+   * stderr, not the output of exec commands. One call, plus one DescribeContainerGroups when
+   * the container name is not known yet.
+   */
+  async logs(sandboxId: string, options: LogsOptions = {}): Promise<LogsResult> {
+    return this.#guard<LogsResult>('logs', { content: '', containerName: '' }, async () => {
+      const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
+      const input = this.#parse(logsOptionsSchema, options, 'logs');
+      const context = await this.#resolveContext();
+      const containerName = await this.#containerName(id);
+      this.#log('debug', 'calling DescribeContainerLog', { containerGroupId: id });
+      const log = await context.api.describeContainerLog(
+        {
+          containerGroupId: id,
+          containerName,
+          ...(input.tail === undefined ? {} : { tail: input.tail }),
+          ...(input.limitBytes === undefined ? {} : { limitBytes: input.limitBytes }),
+          ...(input.sinceSeconds === undefined ? {} : { sinceSeconds: input.sinceSeconds }),
+          ...(input.timestamps === undefined ? {} : { timestamps: input.timestamps }),
+        },
+        input.signal ? { signal: input.signal } : {},
+      );
+      return { success: true, requestId: log.requestId, errorMessage: '', content: log.content, containerName: log.containerName ?? containerName };
     });
   }
 

@@ -11,6 +11,7 @@ export type {
   ExecCommandOptions,
   ListOptions,
   FileOptions,
+  LogsOptions,
   SessionOptions,
   TerminalOptions,
   TmuxPollOptions,
@@ -19,6 +20,7 @@ export type {
 } from './method-options.js';
 export type {
   CommandResult,
+  LogsResult,
   OperationResult,
   ReadFileResult,
   SandboxInfo,

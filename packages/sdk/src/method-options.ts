@@ -185,3 +185,20 @@ export interface TerminalOptions {
    */
   onData?: (bytes: Uint8Array) => void;
 }
+
+/** Options of `logs`. */
+export interface LogsOptions {
+  /** Only the last N lines, 1-2000. Default: ECI's, 500. */
+  tail?: number;
+  /** At most this many bytes (the newest), 1-1048576. Default: ECI's, 1 MiB. */
+  limitBytes?: number;
+  /**
+   * Only lines from the last N seconds. In seconds, not ms, because that is ECI's unit
+   * (`SinceSeconds`) and anything finer would be rounded. Default: no limit.
+   */
+  sinceSeconds?: number;
+  /** Prefix each line with its RFC 3339 timestamp. Default false. */
+  timestamps?: boolean;
+  /** Aborts the call. */
+  signal?: AbortSignal;
+}

@@ -168,3 +168,11 @@ export interface TerminalExitResult extends OperationResult {
    */
   exitCode: number | null;
 }
+
+/** Result of `logs`. */
+export interface LogsResult extends OperationResult {
+  /** The container's stdout and stderr as ECI keeps them (the main process's, not exec commands'); `''` on failure. */
+  content: string;
+  /** The container the log belongs to; `''` on failure. */
+  containerName: string;
+}

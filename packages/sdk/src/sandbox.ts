@@ -3,6 +3,7 @@ import type {
   BashOptions,
   ExecCommandOptions,
   FileOptions,
+  LogsOptions,
   SessionOptions,
   TerminalOptions,
   TmuxPollOptions,
@@ -11,6 +12,7 @@ import type {
 } from './method-options.js';
 import type {
   CommandResult,
+  LogsResult,
   OperationResult,
   ReadFileResult,
   SandboxInfoResult,
@@ -52,6 +54,11 @@ export class Sandbox {
   /** Restarts the sandbox (only Pending or Running ones). */
   restart(): Promise<OperationResult> {
     return this.client.restart(this.id);
+  }
+
+  /** The container's log: what its main process printed (DescribeContainerLog). See `EciSandbox.logs`. */
+  logs(options?: LogsOptions): Promise<LogsResult> {
+    return this.client.logs(this.id, options);
   }
 
   /** Runs an argv (no shell). See `EciSandbox.execCommand`. */

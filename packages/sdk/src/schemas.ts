@@ -182,3 +182,19 @@ export const terminalOptionsSchema = z
     onData: z.custom<(bytes: Uint8Array) => void>((value) => typeof value === 'function', 'must be a function').optional(),
   })
   .strict();
+
+/** Options of `logs`. */
+export const logsOptionsSchema = z
+  .object({
+    tail: z.number().int('tail must be a whole number of lines').min(1, 'tail must be 1-2000').max(2000, 'tail must be 1-2000 (ECI returns at most 2000 lines)').optional(),
+    limitBytes: z
+      .number()
+      .int('limitBytes must be a whole number')
+      .min(1, 'limitBytes must be 1-1048576')
+      .max(1_048_576, 'limitBytes must be at most 1048576 (1 MiB, ECI\'s limit)')
+      .optional(),
+    sinceSeconds: z.number().int('sinceSeconds must be a whole number of seconds').positive('sinceSeconds must be positive').optional(),
+    timestamps: z.boolean().optional(),
+    signal: signalSchema.optional(),
+  })
+  .strict();
