@@ -23,6 +23,7 @@ describe('lifecycle commands against the emulator', () => {
   });
 
   it('create --wait --json prints the sandbox, Running', async () => {
+    const before = { describe: emulator.calls.count('DescribeContainerGroups'), create: emulator.calls.count('CreateContainerGroup') };
     const run = await runCli(['create', '--name', 'cli-life-a', '--tag', 'suite=lifecycle', '--tag', 'owner=ci', '--env', 'A=1', '--wait', '--json'], {
       env: emulator.env,
     });
@@ -34,6 +35,9 @@ describe('lifecycle commands against the emulator', () => {
     expect(body.sandbox).toMatchObject({ sandboxId: body.sandboxId, name: 'cli-life-a', tags: { suite: 'lifecycle', owner: 'ci' } });
     expect(body.sandbox).not.toHaveProperty('raw');
     expect(body.requestId).not.toBe('');
+    // The SDK describes the Running sandbox once and the CLI prints that: no second describe.
+    expect(emulator.calls.count('CreateContainerGroup') - before.create).toBe(1);
+    expect(emulator.calls.count('DescribeContainerGroups') - before.describe).toBe(1);
   });
 
   it('create without --json prints the id alone on stdout', async () => {

@@ -312,8 +312,10 @@ export class EciSandbox {
   /**
    * Creates a sandbox (CreateContainerGroup). A `clientToken` is generated when absent, so the
    * retries inside make at most one sandbox. With `waitUntilRunning`, polls
-   * DescribeContainerGroupStatus until Running; if that wait fails, the sandbox is deleted
-   * (unless `deleteOnWaitFailure: false`, then its id is in `sandboxId`) and the message says so.
+   * DescribeContainerGroupStatus until Running, then describes the sandbox once
+   * (DescribeContainerGroups) and returns that as `info`; if the wait fails, the sandbox is
+   * deleted (unless `deleteOnWaitFailure: false`, then its id is in `sandboxId`) and the message
+   * says so.
    */
   async create(options: CreateOptions): Promise<SandboxResult> {
     return this.#guard<SandboxResult>('create', {}, async () => {
@@ -378,7 +380,15 @@ export class EciSandbox {
           ...(deleted.success ? {} : { sandboxId }),
         };
       }
-      return { success: true, requestId, errorMessage: '', sandbox, sandboxId };
+      // One DescribeContainerGroups for the full description (status polls carry only the status).
+      // The sandbox is Running either way: a failed describe leaves `info` out, not the call failed.
+      try {
+        const described = await this.#describe(sandboxId);
+        return { success: true, requestId, errorMessage: '', sandbox, sandboxId, info: described.info };
+      } catch (error) {
+        this.#log('warn', `sandbox ${sandboxId} is Running but describing it failed: ${failureOf(error).errorMessage}`);
+        return { success: true, requestId, errorMessage: '', sandbox, sandboxId };
+      }
     });
   }
 

@@ -135,7 +135,10 @@ export interface CreateOptions {
    * Default: none.
    */
   ttlMs?: number;
-  /** Wait until the sandbox is Running (polls DescribeContainerGroupStatus) before returning. Default false. */
+  /**
+   * Wait until the sandbox is Running (polls DescribeContainerGroupStatus) before returning, then
+   * describe it once so the result carries `info`. Default false.
+   */
   waitUntilRunning?: boolean;
   /** How long `waitUntilRunning` waits, in ms. Default 300000. */
   waitTimeoutMs?: number;

@@ -51,7 +51,10 @@ export interface SandboxInfo {
 export interface SandboxResult extends OperationResult {
   /** The sandbox, when the call worked. */
   sandbox?: Sandbox;
-  /** Its description, when one was fetched (`get`, or `create` with `waitUntilRunning`). */
+  /**
+   * Its description: from `get`, and from `create` with `waitUntilRunning` (one
+   * DescribeContainerGroups once Running; left out only if that describe failed).
+   */
   info?: SandboxInfo;
   /**
    * The id of a sandbox that was created although the call as a whole failed (for example,

@@ -70,4 +70,31 @@ describe('API calls per operation', () => {
       await session.close();
     }
   });
+
+  it('create with waitUntilRunning returns info from one DescribeContainerGroups; without it, no describe at all', async () => {
+    bed.emulator.resetCalls();
+    const waited = await bed.client.create({ image: 'ubuntu:24.04', name: 'counted-wait', tags: { purpose: 'count' }, waitUntilRunning: true });
+    try {
+      expect(waited.errorMessage).toBe('');
+      expect(waited.info).toMatchObject({ sandboxId: waited.sandboxId, name: 'counted-wait', status: 'Running', containerNames: ['sandbox'], tags: { purpose: 'count' } });
+      expect(bed.emulator.calls.count('CreateContainerGroup')).toBe(1);
+      expect(bed.emulator.calls.count('DescribeContainerGroups')).toBe(1);
+      const polls = bed.emulator.calls.count('DescribeContainerGroupStatus');
+      expect(polls).toBeGreaterThanOrEqual(1);
+      expect(bed.emulator.calls.length).toBe(2 + polls);
+    } finally {
+      await waited.sandbox?.delete({ force: true });
+    }
+
+    bed.emulator.resetCalls();
+    const quick = await bed.client.create({ image: 'ubuntu:24.04' });
+    try {
+      expect(quick.errorMessage).toBe('');
+      expect(quick.info).toBeUndefined();
+      expect(bed.emulator.calls.length).toBe(1);
+      expect(bed.emulator.calls.count('CreateContainerGroup')).toBe(1);
+    } finally {
+      await quick.sandbox?.delete({ force: true });
+    }
+  });
 });

@@ -78,12 +78,8 @@ export function registerCreateCommand(program: Command): void {
       context.note(`sandbox ${result.sandboxId} was created but the call failed; delete it with: eci-sandbox delete ${result.sandboxId}`);
     }
     unwrap(result, 'create failed');
+    // With --wait the SDK has already described the Running sandbox (result.info): no extra call.
     const sandboxId = result.sandbox?.id ?? result.info?.sandboxId ?? result.sandboxId ?? '';
-    // After --wait the SDK knows the sandbox is Running but may not have described it: one describe.
-    if (options.wait && !result.info && sandboxId) {
-      const described = await client.info(sandboxId);
-      if (described.success && described.data) result.info = described.data;
-    }
     if (context.json) {
       context.printJson({
         sandboxId,
