@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ExecAbortError, ExecStreamError, ExecTimeoutError, ExecValidationError, FileVerificationError } from './errors.js';
 import type { ExecProcess, ExecResult } from './exec-process.js';
 import { openExec } from './exec-process.js';
+import { ByteCollector } from './internal/byte-collector.js';
 import { Deadline } from './internal/deadline.js';
 import { parseOptions } from './internal/validate.js';
 import type { ExecLauncher } from './launcher.js';
@@ -128,14 +129,16 @@ mv -f -- "$t" "$p" || exit 75
 }
 
 /*
- * Sandbox side of readFile: the size and sha256 go to stderr as one line, computed by a second
- * process that reads the file while `cat` sends it (on two cores this overlaps; hashing after the
- * transfer measured ~15% slower).
+ * Sandbox side of readFile: first the size alone on stderr (`eci-size N`, so that the client can
+ * allocate the whole buffer before the bytes arrive), then the size and sha256 as one line,
+ * computed by a second process that reads the file while `cat` sends it (on two cores this
+ * overlaps; hashing after the transfer measured ~15% slower).
  */
 function readScript(path: string, encoding: 'raw' | 'base64'): string {
   return `p=${shellQuote(path, 'path')}
 [ -f "$p" ] && [ -r "$p" ] || { echo "eci-read: not a readable file: $p" >&2; exit 66; }
 s=$(wc -c <"$p") || exit 74
+printf 'eci-size %s\n' $((s + 0)) >&2
 ${SHA_FUNCTION}
 ( h=$(sha "$p") && printf '\\n%s %s\\n' $((s + 0)) "$h" >&2 ) &
 ${encoding === 'base64' ? 'base64 <"$p" | tr -d "\\n"' : 'cat <"$p"'} || exit 74
@@ -328,26 +331,37 @@ async function readOnce(
   options: ReadFileOptions,
   deadline: Deadline,
 ): Promise<{ data: Buffer; expected: Measured; actual: Measured }> {
-  const chunks: Uint8Array[] = [];
+  const received = new ByteCollector();
   const stderrChunks: Buffer[] = [];
+  // Until the first stdout bytes, stderr is watched for the size line (raw only: base64 is longer).
+  let sizeAnnounced = encoding !== 'raw';
   const hash = encoding === 'raw' ? createHash('sha256') : undefined;
   // Output is collected here, not kept a second time by the stream.
   const process = await launchScript(launcher, readScript(path, encoding), options, deadline, {
     killOnAbort: true,
     maxOutputBytes: 0,
-    // Each frame arrives in its own buffer (ws never reuses them), so keeping a view is safe.
+    // Hashed and copied (or, without a size, kept: ws never reuses a frame's buffer) as each frame arrives.
     onStdoutBytes: (bytes) => {
-      chunks.push(bytes);
+      sizeAnnounced = true;
       hash?.update(bytes);
+      received.push(bytes);
     },
-    onStderrBytes: (bytes) => stderrChunks.push(Buffer.from(bytes)),
+    onStderrBytes: (bytes) => {
+      stderrChunks.push(Buffer.from(bytes));
+      if (sizeAnnounced) return;
+      const size = /^eci-size (\d+)\n/.exec(Buffer.concat(stderrChunks).toString('latin1'));
+      if (size) {
+        sizeAnnounced = true;
+        received.expect(Number(size[1]));
+      }
+    },
   });
   const result = { ...(await process.wait()), stderr: Buffer.concat(stderrChunks).toString('utf8') };
   if (result.exitCode !== 0) throw failure(result, `readFile ${path}`);
   const expected = parseMeta(result.stderr);
   if (!expected) throw new ExecStreamError(`readFile ${path}: the sandbox did not report the file's size and sha256`);
-  const received = Buffer.concat(chunks);
-  const data = encoding === 'base64' ? Buffer.from(received.toString('latin1'), 'base64') : received;
+  const bytes = received.take();
+  const data = encoding === 'base64' ? Buffer.from(bytes.toString('latin1'), 'base64') : bytes;
   const actual = { bytes: data.length, sha256: (hash ?? createHash('sha256').update(data)).digest('hex') };
   return { data, expected, actual };
 }
