@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EciClient, EciValidationError, flattenParams, redactSecrets } from '@eci-sandbox/core-api';
 import type { ExecLauncher, RunOptions, StreamOptions } from '@eci-sandbox/exec-stream';
-import { readFile as readFileOverExec, runArgv, runScript, writeFile as writeFileOverExec } from '@eci-sandbox/exec-stream';
+import {
+  readFile as readFileOverExec,
+  readFileStream as readFileStreamOverExec,
+  runArgv,
+  runScript,
+  writeFile as writeFileOverExec,
+} from '@eci-sandbox/exec-stream';
 import { TmuxKit } from '@eci-sandbox/tmux-kit';
 import type { ShellRunner } from '@eci-sandbox/tmux-kit';
 import type { z } from 'zod';
@@ -190,6 +196,7 @@ export class EciSandbox {
     }
     const fetchImplementation = this.#options.fetch ?? (config.proxy ? await createProxyFetch(config.proxy) : undefined);
     const stream: StreamOptions = { protocol: config.execProtocol };
+    if (this.#options.WebSocket !== undefined) stream.WebSocket = this.#options.WebSocket;
     if (config.proxy) stream.clientOptions = { agent: await createProxyAgent(config.proxy) };
     const api = new EciClient({
       ...(typeof credentials === 'function' ? { credentials } : credentials),
@@ -673,6 +680,26 @@ export class EciSandbox {
         content: bytes,
         text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
       };
+    });
+  }
+
+  /**
+   * Streams a file from the sandbox in pieces, in bounded memory whatever its size (one exec).
+   * The size and sha256 are checked at the end. Unlike the other methods this one throws, from
+   * the iteration: the pieces before a failure were already handed out, so there is no result
+   * to return instead. Errors: `EciValidationError` (bad input, nothing sent), an `EciError` from
+   * the API, or an `ExecStreamError` (`FileVerificationError` when the bytes differ).
+   */
+  async *readFileStream(sandboxId: string, path: string, options: FileOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
+    const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
+    const filePath = this.#parse(pathSchema, path, 'path');
+    const input = this.#parse(fileOptionsSchema, options, 'readFileStream');
+    const target = await this.#execTarget(id);
+    yield* readFileStreamOverExec(target.launcher, filePath, {
+      ...target.stream,
+      ...(this.#limits() === undefined ? {} : { limits: this.#limits() }),
+      timeoutMs: this.#commandTimeoutMs(input.timeoutMs),
+      ...(input.signal ? { signal: input.signal } : {}),
     });
   }
 

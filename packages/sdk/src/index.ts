@@ -63,6 +63,7 @@ export {
   EciTimeoutError,
   EciValidationError,
 } from '@eci-sandbox/core-api';
+export type { WebSocketConstructor } from '@eci-sandbox/exec-stream';
 export {
   ExecAbortError,
   ExecStreamError,

@@ -1,3 +1,4 @@
+import type { WebSocketConstructor } from '@eci-sandbox/exec-stream';
 import { z } from 'zod';
 
 /** Access key credentials, long-lived or STS. */
@@ -109,6 +110,13 @@ export interface EciSandboxOptions {
   env?: Record<string, string | undefined>;
   /** `fetch` to use for API requests (tests, custom agents). Default: undici's fetch (with the proxy, if any). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * WebSocket constructor for exec streams (commands, files, sessions, terminals), with the
+   * shape of the `ws` package's client: `new WebSocket(url, protocols, options)`. For tests,
+   * tracing or custom transports. With a `proxy`, the proxy's agent is still passed in
+   * `options.agent`. Default: `ws`'s `WebSocket`. No environment variable.
+   */
+  WebSocket?: WebSocketConstructor;
 }
 
 const credentialsProviderSchema = z.custom<EciCredentialsProvider>(
@@ -160,5 +168,6 @@ export const eciSandboxOptionsSchema = z
     cwd: z.string().optional(),
     env: z.record(z.string(), z.string().optional()).optional(),
     fetch: z.custom<typeof globalThis.fetch>((value) => typeof value === 'function', 'fetch must be a function').optional(),
+    WebSocket: z.custom<WebSocketConstructor>((value) => typeof value === 'function', 'WebSocket must be a constructor such as the ws package\'s WebSocket').optional(),
   })
   .strict();

@@ -1,5 +1,6 @@
 import type { ExecLauncher, RunOptions, StreamOptions } from '@eci-sandbox/exec-stream';
-import { ShellSession } from '@eci-sandbox/exec-stream';
+import { ShellSession, shellQuote } from '@eci-sandbox/exec-stream';
+import { EciValidationError } from '@eci-sandbox/core-api';
 import { failureOf } from './internal/to-result.js';
 import type { SessionOptions } from './method-options.js';
 import type { CommandResult } from './results.js';
@@ -16,6 +17,14 @@ export interface SessionTarget {
 export interface SessionRunOptions {
   /** Deadline of this command in ms. Default: the client's `commandTimeoutMs` (600000). */
   timeoutMs?: number;
+  /**
+   * Directory to run this command in. Default: the session's current directory. With `cwd` or
+   * `env`, the command runs in a subshell, so they apply to it alone, and its own `cd` or `export`
+   * do not carry over to later commands either.
+   */
+  cwd?: string;
+  /** Variables exported for this command only (see `cwd`). Default: none. */
+  env?: Record<string, string>;
   /** Receives stdout as it arrives. */
   onStdout?: (chunk: string) => void;
   /** Receives stderr as it arrives. */
@@ -80,9 +89,10 @@ export class SandboxSession {
     }
     let target: SessionTarget | undefined;
     try {
+      const script = scopedCommand(command, options);
       const opened = await this.#open();
       target = opened.target;
-      const result = await opened.shell.run(command, {
+      const result = await opened.shell.run(script, {
         timeoutMs: this.#timeoutMs(options.timeoutMs),
         ...(options.onStdout === undefined ? {} : { onStdout: options.onStdout }),
         ...(options.onStderr === undefined ? {} : { onStderr: options.onStderr }),
@@ -127,4 +137,31 @@ export class SandboxSession {
       // Closing a session that never connected, or whose stream already ended, is not an error.
     }
   }
+}
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The command with its own directory and variables: `(cd -- DIR || exit; export K=V; COMMAND)`.
+ * ShellSession has no per-command cwd/env, and a subshell keeps them from leaking into the
+ * session. The command goes on its own lines so a trailing comment or here-document still works.
+ */
+function scopedCommand(command: string, options: SessionRunOptions): string {
+  if (options.cwd === undefined && options.env === undefined) return command;
+  const prologue: string[] = [];
+  if (options.cwd !== undefined) {
+    if (typeof options.cwd !== 'string' || options.cwd === '') throw new EciValidationError('run.cwd', 'cwd must be a non-empty directory path');
+    prologue.push(`cd -- ${shellQuote(options.cwd, 'run.cwd')} || exit`);
+  }
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (!VARIABLE_NAME.test(name)) {
+      throw new EciValidationError(
+        `run.env.${name}`,
+        `environment variable name ${JSON.stringify(name)} must be letters, digits and _, not starting with a digit`,
+      );
+    }
+    if (typeof value !== 'string') throw new EciValidationError(`run.env.${name}`, `the value of environment variable ${name} must be a string`);
+    prologue.push(`export ${name}=${shellQuote(value, `run.env.${name}`)}`);
+  }
+  return `(\n${prologue.join('\n')}\n${command}\n)`;
 }

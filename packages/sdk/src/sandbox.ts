@@ -91,6 +91,14 @@ export class Sandbox {
     return this.client.readFile(this.id, path, options);
   }
 
+  /**
+   * Streams a file in pieces (bounded memory, one exec), verified by size and sha256 at the end.
+   * Throws from the iteration on failure (see `EciSandbox.readFileStream`).
+   */
+  readFileStream(path: string, options?: FileOptions): AsyncGenerator<Uint8Array, void, undefined> {
+    return this.client.readFileStream(this.id, path, options);
+  }
+
   /** Starts a background job in tmux (one exec). */
   tmuxStart(command: string, options?: TmuxStartOptions): Promise<TmuxStartResult> {
     return this.client.tmuxStart(this.id, command, options);
