@@ -94,10 +94,17 @@ function writeScript(path: string, mode: string): string {
 p=${shellQuote(path, 'path')}
 m=${shellQuote(mode, 'mode')}
 case $p in */*) d=\${p%/*}; d=\${d:-/};; *) d=.;; esac
-mkdir -p -- "$d" && t=$(mktemp -- "$d/.eci-write.XXXXXX") || { echo "eci-write: cannot create a temp file in $d" >&2; exit 70; }
+{ [ -d "$d" ] || mkdir -p -- "$d"; } && t=$(mktemp -- "$d/.eci-write.XXXXXX") || { echo "eci-write: cannot create a temp file in $d" >&2; exit 70; }
 trap 'rm -f -- "$t"' EXIT
 trap 'exit 129' HUP INT TERM
 ${SHA_FUNCTION}
+if [ -z "$m" ]; then
+  if [ -e "$p" ]; then m=$(stat -c %a -- "$p" 2>/dev/null) || m=; fi
+  [ -n "$m" ] || { u=$(umask); printf -v m '%o' $((0666 & ~0$u)); }
+fi
+# The mode is set before the bytes arrive, on a descriptor opened first (a read-only mode does
+# not stop the writing): after the transfer, only measuring and the rename remain.
+exec 3>"$t" && chmod -- "$m" "$t" || { echo "eci-write: cannot set mode $m on $t" >&2; exit 74; }
 (
   while IFS= read -r n; do
     case $n in
@@ -107,8 +114,9 @@ ${SHA_FUNCTION}
     head -c "$n" || exit 72
   done
   exit 71
-) >"$t"
+) >&3
 r=$?
+exec 3>&-
 case $r in
   0) ;;
   72) echo "eci-write: cannot write $t" >&2; exit 72;;
@@ -119,11 +127,6 @@ s=$(wc -c <"$t") || exit 74
 h=$(sha "$t") || { echo "eci-write: cannot hash $t" >&2; exit 74; }
 printf '%s %s\\n' $((s + 0)) "$h"
 [ "$h" = "$want" ] || { echo "eci-write: sha256 mismatch" >&2; exit 73; }
-if [ -z "$m" ]; then
-  if [ -e "$p" ]; then m=$(stat -c %a -- "$p" 2>/dev/null) || m=; fi
-  [ -n "$m" ] || { u=$(umask); printf -v m '%o' $((0666 & ~0$u)); }
-fi
-chmod -- "$m" "$t" || exit 74
 mv -f -- "$t" "$p" || exit 75
 `;
 }

@@ -55,6 +55,17 @@ describe('file transfer over a real WebSocket', () => {
     expect((await readLocalFile(path)).equals(expected)).toBe(true);
   });
 
+  it('applies the mode (read-only too), else keeps the replaced file\'s mode', async () => {
+    const path = join(directory, 'modes', 'ro.txt');
+    await writeFile(server.launcher, path, 'first', { mode: 0o444 });
+    expect((await stat(path)).mode & 0o777).toBe(0o444);
+    await writeFile(server.launcher, path, 'second');
+    expect(await readLocalFile(path, 'utf8')).toBe('second');
+    expect((await stat(path)).mode & 0o777).toBe(0o444);
+    await writeFile(server.launcher, path, 'third', { mode: '640' });
+    expect((await stat(path)).mode & 0o777).toBe(0o640);
+  });
+
   it('keeps the previous file and removes the temp file when a write fails', async () => {
     const path = join(directory, 'keep', 'precious.txt');
     await writeFile(server.launcher, path, 'original');
