@@ -319,8 +319,8 @@ export class EciSandbox {
   /**
    * Creates a sandbox (CreateContainerGroup). A `clientToken` is generated when absent, so the
    * retries inside make at most one sandbox. With `waitUntilRunning`, polls
-   * DescribeContainerGroupStatus until Running, then describes the sandbox once
-   * (DescribeContainerGroups) and returns that as `info`; if the wait fails, the sandbox is
+   * DescribeContainerGroupStatus until Running (and with `describeWhenRunning`, describes the
+   * sandbox once and returns that as `info`); if the wait fails, the sandbox is
    * deleted (unless `deleteOnWaitFailure: false`, then its id is in `sandboxId`) and the message
    * says so.
    */
@@ -387,6 +387,7 @@ export class EciSandbox {
           ...(deleted.success ? {} : { sandboxId }),
         };
       }
+      if (input.describeWhenRunning !== true) return { success: true, requestId, errorMessage: '', sandbox, sandboxId };
       // One DescribeContainerGroups for the full description (status polls carry only the status).
       // The sandbox is Running either way: a failed describe leaves `info` out, not the call failed.
       try {

@@ -136,10 +136,16 @@ export interface CreateOptions {
    */
   ttlMs?: number;
   /**
-   * Wait until the sandbox is Running (polls DescribeContainerGroupStatus) before returning, then
-   * describe it once so the result carries `info`. Default false.
+   * Wait until the sandbox is Running (polls DescribeContainerGroupStatus, the cheap status call)
+   * before returning. Default false.
    */
   waitUntilRunning?: boolean;
+  /**
+   * With `waitUntilRunning`: once Running, describe the sandbox (one DescribeContainerGroups) so
+   * the result carries `info` (IP addresses, containers, times). Default false: create and wait
+   * then cost one CreateContainerGroup and the status polls, nothing more.
+   */
+  describeWhenRunning?: boolean;
   /** How long `waitUntilRunning` waits, in ms. Default 300000. */
   waitTimeoutMs?: number;
   /**

@@ -52,8 +52,8 @@ export interface SandboxResult extends OperationResult {
   /** The sandbox, when the call worked. */
   sandbox?: Sandbox;
   /**
-   * Its description: from `get`, and from `create` with `waitUntilRunning` (one
-   * DescribeContainerGroups once Running; left out only if that describe failed).
+   * Its description: from `get`, and from `create` with `waitUntilRunning` and
+   * `describeWhenRunning` (one DescribeContainerGroups once Running; left out if that describe failed).
    */
   info?: SandboxInfo;
   /**

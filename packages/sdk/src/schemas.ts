@@ -63,6 +63,7 @@ export const createOptionsSchema = z
       .optional(),
     ttlMs: durationMs('ttlMs').min(1000, 'ttlMs must be at least 1000 (ECI counts whole seconds)').optional(),
     waitUntilRunning: z.boolean().optional(),
+    describeWhenRunning: z.boolean().optional(),
     waitTimeoutMs: durationMs('waitTimeoutMs').optional(),
     deleteOnWaitFailure: z.boolean().optional(),
   })

@@ -71,9 +71,30 @@ describe('API calls per operation', () => {
     }
   });
 
-  it('create with waitUntilRunning returns info from one DescribeContainerGroups; without it, no describe at all', async () => {
+  it('create with waitUntilRunning costs one create and status polls, no describe', async () => {
     bed.emulator.resetCalls();
-    const waited = await bed.client.create({ image: 'ubuntu:24.04', name: 'counted-wait', tags: { purpose: 'count' }, waitUntilRunning: true });
+    const waited = await bed.client.create({ image: 'ubuntu:24.04', waitUntilRunning: true });
+    try {
+      expect(waited.errorMessage).toBe('');
+      expect(waited.info).toBeUndefined();
+      expect(bed.emulator.calls.count('CreateContainerGroup')).toBe(1);
+      const polls = bed.emulator.calls.count('DescribeContainerGroupStatus');
+      expect(polls).toBeGreaterThanOrEqual(1);
+      expect(bed.emulator.calls.length).toBe(1 + polls);
+    } finally {
+      await waited.sandbox?.delete({ force: true });
+    }
+  });
+
+  it('create with describeWhenRunning returns info from one DescribeContainerGroups; without waiting, no describe at all', async () => {
+    bed.emulator.resetCalls();
+    const waited = await bed.client.create({
+      image: 'ubuntu:24.04',
+      name: 'counted-wait',
+      tags: { purpose: 'count' },
+      waitUntilRunning: true,
+      describeWhenRunning: true,
+    });
     try {
       expect(waited.errorMessage).toBe('');
       expect(waited.info).toMatchObject({ sandboxId: waited.sandboxId, name: 'counted-wait', status: 'Running', containerNames: ['sandbox'], tags: { purpose: 'count' } });

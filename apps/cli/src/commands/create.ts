@@ -67,7 +67,12 @@ export function registerCreateCommand(program: Command): void {
       ...(options.ttl ? { ttlMs: parseDurationMs(options.ttl, '--ttl') } : {}),
       ...(options.clientToken ? { clientToken: options.clientToken } : {}),
       ...(options.wait
-        ? { waitUntilRunning: true, waitTimeoutMs: parseDurationMs(options.waitTimeout ?? '10m', '--wait-timeout') }
+        ? {
+            waitUntilRunning: true,
+            // The CLI shows the Running sandbox's details: one DescribeContainerGroups more.
+            describeWhenRunning: true,
+            waitTimeoutMs: parseDurationMs(options.waitTimeout ?? '10m', '--wait-timeout'),
+          }
         : {}),
     };
     const client = createClient();
