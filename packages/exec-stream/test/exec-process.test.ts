@@ -106,6 +106,30 @@ describe('openExec over a real WebSocket', () => {
     expect((await process.wait()).exitCode).toBe(0);
   });
 
+  it('iterates bytes only with decodeText: false, text callbacks unchanged', async () => {
+    const encoded = encodeArgvCommand(['/bin/sh', '-c', "printf 'caf\\303\\251 \\377'; printf 'e\\342\\202\\254' >&2"]);
+    if (!encoded.fits) throw new Error(encoded.reason);
+    let callbackText = '';
+    const process = openExec(await server.launcher(encoded.argv, { stdin: false, tty: false }), {
+      marker: encoded.marker,
+      decodeText: false,
+      onStdout: (text) => {
+        callbackText += text;
+      },
+    });
+    const bytes = { stdout: [] as Uint8Array[], stderr: [] as Uint8Array[] };
+    const texts: string[] = [];
+    for await (const event of process) {
+      bytes[event.type].push(event.bytes);
+      texts.push(event.text);
+    }
+    expect(texts.every((text) => text === '')).toBe(true);
+    expect(Buffer.concat(bytes.stdout).equals(Buffer.from([0x63, 0x61, 0x66, 0xc3, 0xa9, 0x20, 0xff]))).toBe(true);
+    expect(Buffer.concat(bytes.stderr).toString('utf8')).toBe('e€');
+    expect(callbackText).toBe('café \ufffd');
+    expect((await process.wait()).exitCode).toBe(0);
+  });
+
   it('streams 100 MiB of stdout with bounded memory', async () => {
     const total = 100 * 1024 * 1024;
     let seen = 0;
