@@ -253,17 +253,17 @@ export class EciSandbox {
   }
 
   /** The name of the container commands run in: cached, else one DescribeContainerGroups. */
-  async #containerName(sandboxId: string): Promise<string> {
+  async #containerName(sandboxId: string, signal?: AbortSignal): Promise<string> {
     const cached = this.#containerNames.get(sandboxId);
     if (cached !== undefined) return cached;
-    const info = await this.#describe(sandboxId);
+    const info = await this.#describe(sandboxId, signal);
     const name = info.info.containerNames[0];
     if (name === undefined) throw new Error(`sandbox ${sandboxId} has no containers`);
     return name;
   }
 
-  async #describe(sandboxId: string): Promise<{ info: SandboxInfo; requestId: string }> {
-    const body = await this.#call('DescribeContainerGroups', { ContainerGroupIds: JSON.stringify([sandboxId]) });
+  async #describe(sandboxId: string, signal?: AbortSignal): Promise<{ info: SandboxInfo; requestId: string }> {
+    const body = await this.#call('DescribeContainerGroups', { ContainerGroupIds: JSON.stringify([sandboxId]) }, signal);
     const groups = Array.isArray(body.ContainerGroups) ? body.ContainerGroups : [];
     const requestId = typeof body.RequestId === 'string' ? body.RequestId : '';
     if (groups.length === 0) {
@@ -285,9 +285,10 @@ export class EciSandbox {
     this.#containerNames.set(sandboxId, containerName);
   }
 
-  async #execTarget(sandboxId: string): Promise<ExecTarget & { stream: StreamOptions }> {
+  async #execTarget(sandboxId: string, signal?: AbortSignal): Promise<ExecTarget & { stream: StreamOptions }> {
     const context = await this.#resolveContext();
-    const containerName = await this.#containerName(sandboxId);
+    // The caller's signal covers the container-name lookup too (one describe, the first time).
+    const containerName = await this.#containerName(sandboxId, signal);
     let requestId = '';
     const launcher: ExecLauncher = async (argv, launch) => {
       const body = await this.#call(
@@ -506,7 +507,7 @@ export class EciSandbox {
       const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
       const input = this.#parse(logsOptionsSchema, options, 'logs');
       const context = await this.#resolveContext();
-      const containerName = await this.#containerName(id);
+      const containerName = await this.#containerName(id, input.signal);
       this.#log('debug', 'calling DescribeContainerLog', { containerGroupId: id });
       const log = await context.api.describeContainerLog(
         {
@@ -534,7 +535,7 @@ export class EciSandbox {
       const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
       const words = this.#parse(argvSchema, argv, 'argv');
       const input = this.#parse(execCommandOptionsSchema, options, 'execCommand');
-      const target = await this.#execTarget(id);
+      const target = await this.#execTarget(id, input.signal);
       if (input.sync === false) {
         let command = words;
         if (input.execDir !== undefined || input.env !== undefined) {
@@ -567,7 +568,7 @@ export class EciSandbox {
       const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
       const script = this.#parse(commandSchema, command, 'command');
       const input = this.#parse(bashOptionsSchema, options, 'bash');
-      const target = await this.#execTarget(id);
+      const target = await this.#execTarget(id, input.signal);
       return this.#runCommand(target, { ...this.#runOptions(target, input), transport }, (runOptions) =>
         runScript(target.launcher, script, runOptions),
       );
@@ -643,7 +644,7 @@ export class EciSandbox {
       const filePath = this.#parse(pathSchema, path, 'path');
       const data = this.#parse(fileContentSchema, content, 'content');
       const input = this.#parse(fileOptionsSchema, options, 'writeFile');
-      const target = await this.#execTarget(id);
+      const target = await this.#execTarget(id, input.signal);
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       const written = await writeFileOverExec(target.launcher, filePath, bytes, {
         ...target.stream,
@@ -666,7 +667,7 @@ export class EciSandbox {
       const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
       const filePath = this.#parse(pathSchema, path, 'path');
       const input = this.#parse(fileOptionsSchema, options, 'readFile');
-      const target = await this.#execTarget(id);
+      const target = await this.#execTarget(id, input.signal);
       const content = await readFileOverExec(target.launcher, filePath, {
         ...target.stream,
         ...(this.#limits() === undefined ? {} : { limits: this.#limits() }),
@@ -695,7 +696,7 @@ export class EciSandbox {
     const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
     const filePath = this.#parse(pathSchema, path, 'path');
     const input = this.#parse(fileOptionsSchema, options, 'readFileStream');
-    const target = await this.#execTarget(id);
+    const target = await this.#execTarget(id, input.signal);
     yield* readFileStreamOverExec(target.launcher, filePath, {
       ...target.stream,
       ...(this.#limits() === undefined ? {} : { limits: this.#limits() }),
@@ -820,7 +821,7 @@ export class EciSandbox {
       const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
       const input = this.#parse(terminalOptionsSchema, options, 'openTerminal');
       const context = await this.#resolveContext();
-      const containerName = await this.#containerName(id);
+      const containerName = await this.#containerName(id, input.signal);
       this.#log('debug', 'calling ExecContainerCommand (terminal)', { containerGroupId: id });
       const started = await context.api.execContainerCommand(
         { containerGroupId: id, containerName, command: input.argv ?? DEFAULT_TERMINAL_ARGV, tty: true, stdin: true },

@@ -71,6 +71,17 @@ describe('API calls per operation', () => {
     }
   });
 
+  it('an aborted signal also stops the container-name lookup of a call by id: nothing is sent', async () => {
+    const fresh = bed.newClient();
+    bed.emulator.resetCalls();
+    const controller = new AbortController();
+    controller.abort();
+    const result = await fresh.bash(sandbox.id, 'echo never', { signal: controller.signal });
+    expect(result.success).toBe(false);
+    expect(result.error?.name).toMatch(/Abort/);
+    expect(bed.emulator.calls.length).toBe(0);
+  });
+
   it('create with waitUntilRunning costs one create and status polls, no describe', async () => {
     bed.emulator.resetCalls();
     const waited = await bed.client.create({ image: 'ubuntu:24.04', waitUntilRunning: true });
