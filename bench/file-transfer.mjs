@@ -3,12 +3,13 @@
 //
 // Starts a small exec WebSocket server on 127.0.0.1 in a child Node process, as ECI's server is
 // remote (the same protocol as ECI's exec stream: binary channel frames, no subprotocol, single-use
-// `?s=` URLs, real processes; commands are registered over IPC, like ExecContainerCommand), then moves the same 64 MiB
-// four ways: writeFile / readFile (verified, atomic) and a bare ws client that pushes the bytes into
-// `head -c N > file` / pulls them from `cat file`, all against the same server.
+// `?s=` URLs, real processes; commands are registered over IPC, like ExecContainerCommand), then
+// moves the same 64 MiB five ways: writeFile / readFile / readFileStream (verified, atomic) and a
+// bare ws client that pushes the bytes into `head -c N > file` / pulls them from `cat file`, all
+// against the same server.
 //
 // Fairness on a shared, noisy machine: one warm-up round (not counted), then N rounds in which the
-// four transfers are interleaved (ours, bare, ours, bare), so that background load hits both sides
+// transfers are interleaved (ours, bare, ours, bare), so that background load hits both sides
 // alike. Prints best and median MiB/s of each, and the ratio ours / bare of the medians (target
 // >= 0.7). Not a test: numbers depend on the machine. Needs `pnpm --filter
 // @eci-sandbox/exec-stream build` first. Usage: node bench/file-transfer.mjs [MiB] [rounds]
@@ -19,7 +20,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
-import { Channel, encodeFrame, readFile, writeFile } from '../packages/exec-stream/dist/index.js';
+import { Channel, encodeFrame, readFile, readFileStream, writeFile } from '../packages/exec-stream/dist/index.js';
 
 const MIB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] === '--server' ? 0 : (process.argv[2] ?? 64));
@@ -176,6 +177,11 @@ try {
       const back = await readFile(server.launcher, ourPath);
       if (back.length !== data.length) throw new Error('readFile returned the wrong size');
     },
+    readStreamOurs: async () => {
+      let bytes = 0;
+      for await (const piece of readFileStream(server.launcher, ourPath)) bytes += piece.length;
+      if (bytes !== data.length) throw new Error('readFileStream returned the wrong size');
+    },
     readBare: async () => {
       const bytes = await bareRead(server, barePath);
       if (bytes !== data.length) throw new Error(`bare read returned ${bytes} bytes`);
@@ -192,9 +198,13 @@ try {
   console.log(`file transfer, ${sizeMiB} MiB, ${rounds} interleaved rounds after a warm-up, local exec server on 127.0.0.1`);
   console.log('| operation | exec-stream MiB/s best | median | bare ws MiB/s best | median | ratio of medians (target >= 0.7) |');
   console.log('|---|---:|---:|---:|---:|---:|');
-  for (const name of ['write', 'read']) {
-    const ours = seconds[`${name}Ours`];
-    const bare = seconds[`${name}Bare`];
+  for (const [name, oursKey, bareKey] of [
+    ['write', 'writeOurs', 'writeBare'],
+    ['read', 'readOurs', 'readBare'],
+    ['read (readFileStream)', 'readStreamOurs', 'readBare'],
+  ]) {
+    const ours = seconds[oursKey];
+    const bare = seconds[bareKey];
     const oursMedian = rate(median(ours));
     const bareMedian = rate(median(bare));
     console.log(
