@@ -163,6 +163,13 @@ describe.skipIf(skipTmux)(`TmuxKit over the local runner${skipReason}`, () => {
     await expect(kit.start('true', { cwd: join(world.directory, 'missing') })).rejects.toMatchObject({ name: 'TmuxValidationError', field: 'cwd' });
   });
 
+  it('keeps a cwd whose name ends in newlines exactly', async () => {
+    const cwd = join(world.directory, 'ends in newlines\n\n');
+    mkdirSync(cwd);
+    const sessionId = await kit.start('[ "$PWD" = "$EXPECTED" ] && echo same || echo different', { cwd, env: { EXPECTED: cwd } });
+    expect((await kit.wait(sessionId)).output).toBe('same\n');
+  });
+
   it('gives the pane the historyLimit asked for and leaves the global setting as it was', async () => {
     const before = (await world.runner('tmux show-options -gv history-limit')).stdout.trim();
     const sessionId = await kit.start(`tmux display-message -p -t "$TMUX_PANE" '#{history_limit}'`, { historyLimit: 12345 });

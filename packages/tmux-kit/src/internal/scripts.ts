@@ -108,7 +108,9 @@ cols=${options.columns}
 rows=${options.rows}
 fail() { printf '\\n#%s FAIL %s\\n' "$N" "$1"; exit 1; }
 if [ -n "$cwdin" ]; then
-  jobcwd=$(cd -- "$cwdin" 2>/dev/null && pwd) || { printf '\\n#%s BAD_CWD\\n' "$N"; exit 2; }
+  # The trailing "." keeps a directory name's own trailing newlines, which $(…) would strip.
+  jobcwd=$(cd -- "$cwdin" 2>/dev/null && pwd && echo .) || { printf '\\n#%s BAD_CWD\\n' "$N"; exit 2; }
+  jobcwd=\${jobcwd%?.}
 else
   jobcwd=$PWD
 fi
