@@ -40,7 +40,7 @@ function splitMarker(stdout: Buffer): { stdout: string; exitCode: number | undef
  */
 function decodeOnly(argv: string[]): string[] {
   const wrapper = argv[2] as string;
-  const changed = wrapper.replace('bash -c "${c%.}" bash', 'printf %s "${c%.}"');
+  const changed = wrapper.replace('bash -c "$s" bash', 'printf %s "$s"');
   expect(changed).not.toBe(wrapper);
   return [argv[0] as string, argv[1] as string, changed, ...argv.slice(3)];
 }

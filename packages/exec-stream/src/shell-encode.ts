@@ -128,9 +128,9 @@ function splitText(text: string, size: number): string[] {
  * Turns a bash script of any content (quotes, heredocs, unicode; no NUL) into an
  * ExecContainerCommand argv within `limits`, printing an exit marker at the end.
  *
- * The script travels as positional arguments, joined back with `printf %s "$@"` (gzip + base64
- * when plain text does not fit), and runs as `bash -c "$script"` with stdin from `/dev/null`: it is
- * never fed to a shell through stdin, where its own commands could read it. When nothing fits,
+ * The script travels as positional arguments, joined back with `"$*"` (gzip + base64 when plain
+ * text does not fit), and runs as `bash -c "$script"` with stdin from `/dev/null`: it is never fed
+ * to a shell through stdin, where its own commands could read it. When nothing fits,
  * returns `{ fits: false, reason }`: send the script over stdin instead ({@link encodeStdinScript}).
  */
 export function encodeShellCommand(script: string, options: EncodeShellOptions = {}): EncodedShellCommand {
@@ -141,10 +141,11 @@ export function encodeShellCommand(script: string, options: EncodeShellOptions =
   const full = scriptPrologue(options) + script;
   const stdinRedirect = options.stdin ? '' : '</dev/null';
   const epilogue = markerEpilogue(marker);
+  // The script runs in its own bash (so `$$`, `exit`, traps and options are its own) and the small
+  // POSIX shell around it prints the marker after it. The pieces are positional arguments: "$*"
+  // with an empty IFS joins them back exactly, without a command substitution's extra process.
   const head = ['/bin/sh', '-c'];
-
-  // `echo .` keeps trailing newlines that $(…) would strip; `${c%.}` removes it again.
-  const plainWrapper = `c=$(printf %s "$@"&&echo .);bash -c "\${c%.}" bash${stdinRedirect};c=$?;${epilogue}`;
+  const plainWrapper = `IFS=;s="$*";unset IFS;bash -c "$s" bash${stdinRedirect};c=$?;${epilogue}`;
   const plain = [...head, plainWrapper, 'sh', ...splitText(full, limits.maxArgChars)];
   if (checkLimits(plain, limits) === undefined) return { fits: true, argv: plain, marker, encoding: 'plain' };
 
@@ -153,9 +154,10 @@ export function encodeShellCommand(script: string, options: EncodeShellOptions =
     return { fits: false, marker, reason: `script is ${fullBytes} bytes; inline scripts are limited to ${MAX_INLINE_SCRIPT_BYTES}` };
   }
   const encoded = gzipSync(Buffer.from(full, 'utf8'), { level: 9 }).toString('base64');
+  // `echo .` keeps trailing newlines that $(…) would strip; `${s%.}` removes it again.
   const gzipWrapper =
-    `c=$(printf %s "$@"|base64 -d|gzip -dc&&echo .)||{ echo eci-exec: cannot decode script>&2;exit 125;};` +
-    `bash -c "\${c%.}" bash${stdinRedirect};c=$?;${epilogue}`;
+    `s=$(IFS=;printf %s "$*"|base64 -d|gzip -dc&&echo .)||{ echo eci-exec: cannot decode script>&2;exit 125;};` +
+    `s=\${s%.};bash -c "$s" bash${stdinRedirect};c=$?;${epilogue}`;
   const packed = [...head, gzipWrapper, 'sh', ...splitText(encoded, limits.maxArgChars)];
   const packedProblem = checkLimits(packed, limits);
   if (packedProblem === undefined) return { fits: true, argv: packed, marker, encoding: 'gzip-base64' };
