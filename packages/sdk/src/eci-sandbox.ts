@@ -674,14 +674,15 @@ export class EciSandbox {
         timeoutMs: this.#commandTimeoutMs(input.timeoutMs),
         ...(input.signal ? { signal: input.signal } : {}),
       });
-      const bytes = content;
-      return {
-        success: true,
-        requestId: target.lastRequestId(),
-        errorMessage: '',
-        content: bytes,
-        text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
-      };
+      const result: ReadFileResult = { success: true, requestId: target.lastRequestId(), errorMessage: '', content };
+      // Decoded on first use only: turning a large binary file into a string costs more than
+      // reading it (64 MiB: about ten times the transfer), and most callers want one or the other.
+      let text: string | undefined;
+      Object.defineProperty(result, 'text', {
+        enumerable: true,
+        get: () => (text ??= Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8')),
+      });
+      return result;
     });
   }
 

@@ -107,8 +107,8 @@ export interface CommandResult extends OperationResult {
 export interface ReadFileResult extends OperationResult {
   /** The file's bytes. */
   content?: Uint8Array;
-  /** The bytes decoded as UTF-8 (convenience). */
-  text?: string;
+  /** The bytes decoded as UTF-8 (convenience; decoded when first read). */
+  readonly text?: string;
 }
 
 /** Result of `writeFile` / `writeFileWs`. */
