@@ -97,10 +97,10 @@ export async function launchAndWait(
     try {
       for (const data of writes) await process.write(data);
       if (options.stdin !== undefined && options.protocol === 'v5') await process.closeStdin();
-    } catch (error) {
-      // A write fails because the stream ended: the stream's own error says why.
-      await process.wait();
-      throw error;
+    } catch {
+      // A write fails because the stream ended: the stream's own end says why — its error, or the
+      // command's exit status when it finished without reading everything.
+      return await process.wait();
     }
     return await process.wait();
   } finally {

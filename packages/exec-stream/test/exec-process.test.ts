@@ -69,6 +69,12 @@ describe('openExec over a real WebSocket', () => {
     expect(error).toBeInstanceOf(ExecServerError);
   });
 
+  it('reports the exit status of a command that ends without reading the stdin it was sent', async () => {
+    // 32 MiB cannot all be buffered before the command exits: the writes fail, the status wins.
+    const result = await runScript(server.launcher, 'echo done early; exit 3', { stdin: Buffer.alloc(32 * 1024 * 1024, 120) });
+    expect(result).toMatchObject({ exitCode: 3, stdout: 'done early\n' });
+  });
+
   it('writes stdin, which a length-delimited read consumes', async () => {
     const result = await runScript(server.launcher, 'head -c 5 | tr a-z A-Z; echo; head -c 3', { stdin: 'hello123' });
     expect(result).toMatchObject({ exitCode: 0, stdout: 'HELLO\n123' });
