@@ -62,6 +62,7 @@ export {
   EciError,
   EciTimeoutError,
   EciValidationError,
+  redactSecrets,
 } from '@eci-sandbox/core-api';
 export type { WebSocketConstructor } from '@eci-sandbox/exec-stream';
 export {
