@@ -119,3 +119,29 @@ export class FileVerificationError extends ExecStreamError {
     this.actual = details.actual;
   }
 }
+
+/**
+ * A write's stream failed after all the data had been sent, and the check that settles the outcome
+ * (one more exec call) failed too: the file may hold the new content or the previous one.
+ * `cause` is the stream's error, `settleError` why the check failed. Writing the same data again
+ * makes the outcome known.
+ */
+export class WriteOutcomeUnknownError extends ExecStreamError {
+  override name = 'WriteOutcomeUnknownError';
+  override readonly retryable = true;
+  readonly outcome = 'unknown' as const;
+  readonly path: string;
+  readonly settleError: unknown;
+
+  constructor(path: string, streamError: unknown, settleError: unknown) {
+    const streamMessage = streamError instanceof Error ? streamError.message : String(streamError);
+    const settleMessage = settleError instanceof Error ? settleError.message : String(settleError);
+    super(
+      `${path}: the write's stream failed after all the data was sent (${streamMessage}), and checking the sandbox afterwards failed ` +
+        `(${settleMessage}): the outcome is unknown, the file holds either the new or the previous content`,
+      { cause: streamError },
+    );
+    this.path = path;
+    this.settleError = settleError;
+  }
+}

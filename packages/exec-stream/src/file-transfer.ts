@@ -1,6 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ExecAbortError, ExecStreamError, ExecTimeoutError, ExecValidationError, FileVerificationError } from './errors.js';
+import {
+  ExecAbortError,
+  ExecStreamError,
+  ExecTimeoutError,
+  ExecValidationError,
+  FileVerificationError,
+  WriteOutcomeUnknownError,
+} from './errors.js';
 import type { ExecProcess, ExecResult } from './exec-process.js';
 import { openExec } from './exec-process.js';
 import { ByteCollector } from './internal/byte-collector.js';
@@ -8,6 +15,7 @@ import { Deadline } from './internal/deadline.js';
 import { parseOptions } from './internal/validate.js';
 import type { ExecLauncher } from './launcher.js';
 import type { StreamOptions } from './run.js';
+import { runScript } from './run.js';
 import type { ExecLimits } from './shell-encode.js';
 import { encodeShellCommand, encodeStdinScript, shellQuote } from './shell-encode.js';
 
@@ -20,6 +28,8 @@ export const DEFAULT_FILE_TIMEOUT_MS = 600_000;
 const CHUNK_BYTES = 8 * 1024 * 1024;
 /** Known-size data is hashed and handed to the socket in slices of this size. */
 const HASH_SLICE_BYTES = 2 * 1024 * 1024;
+/** Deadline of the check that settles a write whose stream failed after all its data was sent. */
+const SETTLE_TIMEOUT_MS = 30_000;
 
 export type FileData = Uint8Array | string | AsyncIterable<Uint8Array | string>;
 
@@ -88,13 +98,26 @@ const SHA_FUNCTION = `sha() {
  * bytes are in (a second read, from the page cache: cheaper than pushing every byte through `tee`
  * and one more pipe while the transfer runs). The temp file replaces the target (rename) only when
  * its size and sha256 measured here match. Anything else removes the temp file and keeps the old one.
+ *
+ * The temp file's name comes from the client's nonce (`.eci-write.<nonce>`), so that after a cut
+ * stream the client can settle the outcome (settleScript): it is created and opened in one step
+ * with noclobber, and after that only ever used by name, never created again, so a settle that
+ * renamed it away leaves this script nothing to commit. A name already taken means a settle got
+ * there first and left a tombstone: it is removed and nothing is written.
  */
-function writeScript(path: string, mode: string): string {
+function writeScript(path: string, mode: string, nonce: string): string {
   return `set -u
 p=${shellQuote(path, 'path')}
 m=${shellQuote(mode, 'mode')}
 case $p in */*) d=\${p%/*}; d=\${d:-/};; *) d=.;; esac
-{ [ -d "$d" ] || mkdir -p -- "$d"; } && t=$(mktemp -- "$d/.eci-write.XXXXXX") || { echo "eci-write: cannot create a temp file in $d" >&2; exit 70; }
+t="$d/.eci-write.${nonce}"
+{ [ -d "$d" ] || mkdir -p -- "$d"; } || { echo "eci-write: cannot create the directory $d" >&2; exit 70; }
+if ! { set -C; exec 3>"$t"; } 2>/dev/null; then
+  set +C
+  if [ -e "$t" ]; then rm -f -- "$t"; echo "eci-write: this write was already settled as not written" >&2; exit 70; fi
+  echo "eci-write: cannot create a temp file in $d" >&2; exit 70
+fi
+set +C
 trap 'rm -f -- "$t"' EXIT
 trap 'exit 129' HUP INT TERM
 ${SHA_FUNCTION}
@@ -104,7 +127,7 @@ if [ -z "$m" ]; then
 fi
 # The mode is set before the bytes arrive, on a descriptor opened first (a read-only mode does
 # not stop the writing): after the transfer, only measuring and the rename remain.
-exec 3>"$t" && chmod -- "$m" "$t" || { echo "eci-write: cannot set mode $m on $t" >&2; exit 74; }
+chmod -- "$m" "$t" || { echo "eci-write: cannot set mode $m on $t" >&2; exit 74; }
 (
   while IFS= read -r n; do
     case $n in
@@ -128,6 +151,29 @@ h=$(sha "$t") || { echo "eci-write: cannot hash $t" >&2; exit 74; }
 printf '%s %s\\n' $((s + 0)) "$h"
 [ "$h" = "$want" ] || { echo "eci-write: sha256 mismatch" >&2; exit 73; }
 mv -f -- "$t" "$p" || exit 75
+`;
+}
+
+/*
+ * Settles a write whose stream failed after everything was sent. Of the writer's
+ * `mv -f "$t" "$p"` and the rename here, exactly one can succeed: a claimed temp file means the
+ * writer can no longer commit (removed: not written). No temp file means the writer committed
+ * (the target holds the data's sha256), ended without committing, or has not created it yet: an
+ * empty tombstone under its name then stops a late writer. The tombstone is tried twice, as the
+ * writer may create its temp file in between; prints one of claimed, written, absent, unknown.
+ */
+function settleScript(path: string, nonce: string, sha256: string): string {
+  return `p=${shellQuote(path, 'path')}
+want=${sha256}
+case $p in */*) d=\${p%/*}; d=\${d:-/};; *) d=.;; esac
+t="$d/.eci-write.${nonce}"
+${SHA_FUNCTION}
+for attempt in 1 2; do
+  if mv -- "$t" "$t.claimed" 2>/dev/null; then rm -f -- "$t.claimed"; echo eci-settle claimed; exit 0; fi
+  if [ -f "$p" ] && h=$(sha "$p") && [ "$h" = "$want" ]; then echo eci-settle written; exit 0; fi
+  if { [ -d "$d" ] || mkdir -p -- "$d"; } 2>/dev/null && (set -C; : >"$t") 2>/dev/null; then echo eci-settle absent; exit 0; fi
+done
+echo eci-settle unknown
 `;
 }
 
@@ -215,6 +261,45 @@ function failure(result: ExecResult, what: string): ExecStreamError {
 }
 
 /**
+ * Runs settleScript after a write's stream failed once everything was sent: `written` when the new
+ * file is in place, `not-written` when the writer can no longer commit (the previous file stays).
+ * Throws WriteOutcomeUnknownError when the check itself fails. Bounded by its own deadline, as the
+ * write's may be spent; the caller's signal still aborts it.
+ */
+async function settleWrite(
+  launcher: ExecLauncher,
+  path: string,
+  nonce: string,
+  sha256: string,
+  options: WriteFileOptions,
+  streamError: unknown,
+): Promise<'written' | 'not-written'> {
+  let settleError: unknown;
+  try {
+    const result = await runScript(launcher, settleScript(path, nonce, sha256), {
+      WebSocket: options.WebSocket,
+      clientOptions: options.clientOptions,
+      protocol: options.protocol,
+      limits: options.limits,
+      signal: options.signal,
+      timeoutMs: SETTLE_TIMEOUT_MS,
+      maxOutputBytes: 64 * 1024,
+    });
+    const verdict = /^eci-settle (claimed|written|absent|unknown)$/m.exec(result.stdout)?.[1];
+    if (result.exitCode === 0 && verdict === 'written') return 'written';
+    if (result.exitCode === 0 && (verdict === 'claimed' || verdict === 'absent')) return 'not-written';
+    settleError = new ExecStreamError(
+      verdict === 'unknown'
+        ? 'the temp file could neither be claimed nor blocked'
+        : `the check exited with code ${result.exitCode}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n').pop()}` : ''}`,
+    );
+  } catch (error) {
+    settleError = error;
+  }
+  throw new WriteOutcomeUnknownError(path, streamError, settleError);
+}
+
+/**
  * Writes exactly the given bytes to `path` in the sandbox: binary-safe, any size, streamed in
  * chunks with backpressure, parent directories created, atomic (temp file + rename), verified by
  * size and sha256 computed in the sandbox. A failed write leaves the previous file as it was.
@@ -229,7 +314,8 @@ export async function writeFile(launcher: ExecLauncher, path: string, data: File
   try {
     deadline.throwIfAborted('writeFile');
     // Aborts are handled here, between chunks, so that the sandbox can remove its temp file.
-    const process = await launchScript(launcher, writeScript(path, mode), options, deadline, { killOnAbort: false });
+    const nonce = randomBytes(16).toString('hex');
+    const process = await launchScript(launcher, writeScript(path, mode, nonce), options, deadline, { killOnAbort: false });
     const hash = createHash('sha256');
     let bytes = 0;
     let sourceError: unknown;
@@ -297,8 +383,19 @@ export async function writeFile(launcher: ExecLauncher, path: string, data: File
         throw deadline.error('writeFile') ?? sourceError;
       }
       const sha256 = hash.digest('hex');
-      await process.write(`0\n${sha256}\n`);
-      const result = await process.wait();
+      let result: ExecResult;
+      try {
+        // A failed write means the stream ended: its own end says how (the writer's exit status,
+        // or the stream's error).
+        await process.write(`0\n${sha256}\n`).catch(() => undefined);
+        result = await process.wait();
+      } catch (error) {
+        process.kill();
+        if (error instanceof ExecTimeoutError || error instanceof ExecAbortError || deadline.error() !== undefined) throw error;
+        // Everything may have arrived: the writer may have committed, or may still commit.
+        if ((await settleWrite(launcher, path, nonce, sha256, options, error)) === 'written') return { path, bytes, sha256 };
+        throw error;
+      }
       const reported = /^(\d+) ([0-9a-f]{64})$/m.exec(result.stdout);
       const actual = reported ? { bytes: Number(reported[1]), sha256: reported[2] as string } : undefined;
       if (result.exitCode === 73 || (result.exitCode === 0 && (actual?.bytes !== bytes || actual?.sha256 !== sha256))) {
@@ -311,7 +408,7 @@ export async function writeFile(launcher: ExecLauncher, path: string, data: File
       return { path, bytes, sha256 };
     } catch (error) {
       process.kill();
-      if (error instanceof ExecTimeoutError || error instanceof ExecAbortError) throw error;
+      if (error instanceof ExecTimeoutError || error instanceof ExecAbortError || error instanceof WriteOutcomeUnknownError) throw error;
       throw deadline.error('writeFile') ?? error;
     }
   } finally {

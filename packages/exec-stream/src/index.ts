@@ -19,6 +19,7 @@ export {
   ExecValidationError,
   FileVerificationError,
   StreamTruncatedError,
+  WriteOutcomeUnknownError,
 } from './errors.js';
 export type { ReceivedOutput } from './errors.js';
 export type { ExecLauncher, ExecLaunchOptions } from './launcher.js';
