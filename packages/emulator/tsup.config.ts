@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -10,7 +9,4 @@ export default defineConfig({
   clean: true,
   platform: 'node',
   target: 'node20',
-  // The runc runtime is built in parallel; while src/runtime/runc.ts is absent its dynamic import
-  // stays unresolved and `runtime: 'runc'` reports that it is not available.
-  external: existsSync('src/runtime/runc.ts') ? [] : ['./runc.js'],
 });

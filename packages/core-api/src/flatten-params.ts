@@ -12,7 +12,9 @@ export function flattenParams(object: Record<string, unknown>): Record<string, s
 function flattenInto(output: Record<string, string>, prefix: string, value: unknown): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
-    value.forEach((item, index) => flattenInto(output, `${prefix}.${index + 1}`, item));
+    value.forEach((item, index) => {
+      flattenInto(output, `${prefix}.${index + 1}`, item);
+    });
     return;
   }
   if (value instanceof Date) {

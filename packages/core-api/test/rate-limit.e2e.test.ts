@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EciAbortError, EciClient, EciTimeoutError } from '../src/index.js';
 import { startFakeEci, type FakeEci } from './helpers/fake-eci.js';
 
@@ -77,7 +77,7 @@ describe('client-side rate limits', () => {
   });
 
   it('actions without a quota are not limited', async () => {
-    const { eci, containerGroupId } = await freshServer();
+    const { eci } = await freshServer();
     const client = new EciClient({ ...ACCOUNT, endpoint: eci.endpoint, rateLimits: { DescribeContainerGroups: false } });
     await Promise.all(Array.from({ length: 30 }, () => client.describeContainerGroups()));
     await Promise.all(Array.from({ length: 5 }, () => client.request('DescribeRegions').catch(() => undefined)));

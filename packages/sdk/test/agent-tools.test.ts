@@ -84,7 +84,7 @@ describe('agent tools on the emulator', () => {
   it('a 5 MB output comes back within the budget, with a working path to the full text', async () => {
     const budget = 16 * 1024;
     // 600000 lines of "line-N": about 5.4 MB
-    const expected = Array.from({ length: 600_000 }, (_, index) => `line-${index + 1}`).join('\n') + '\n';
+    const expected = `${Array.from({ length: 600_000 }, (_, index) => `line-${index + 1}`).join('\n')}\n`;
     expect(expected.length).toBeGreaterThan(5 * 1024 * 1024);
     const text = await tools.find((tool) => tool.name === 'bash')!.execute({ command: 'seq -f "line-%.0f" 1 600000' });
     const notice = /full output saved in the sandbox at (\S+):/.exec(text);

@@ -1,6 +1,6 @@
 import { TmuxValidationError } from './errors.js';
 
-const SAFE_WORD = /^[A-Za-z0-9_\/.,:@%+-]+$/;
+const SAFE_WORD = /^[A-Za-z0-9_/.,:@%+-]+$/;
 
 /**
  * Quotes one value as a single word for bash (and any POSIX shell): the result expands to exactly

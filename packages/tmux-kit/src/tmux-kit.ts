@@ -661,7 +661,7 @@ function wrapTransportError(error: unknown, what: string): TmuxKitError {
   const retryable = (error as { retryable?: unknown } | null)?.retryable;
   return new TmuxTransportError(`${what} failed: ${message}`, {
     cause: error,
-    retryable: retryable === false ? false : true,
+    retryable: retryable !== false,
   });
 }
 

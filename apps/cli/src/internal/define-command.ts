@@ -14,6 +14,7 @@ export const runState: { exitCode: number } = { exitCode: ExitCode.OK };
  */
 export function defineAction<Options, Args extends unknown[]>(
   command: Command,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing means exit code 0.
   handler: (context: CommandContext, options: Options, ...args: Args) => Promise<number | void>,
 ): Command {
   return command.action(async (...received: unknown[]) => {

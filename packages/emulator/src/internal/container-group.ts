@@ -149,7 +149,8 @@ export class ContainerGroupStore extends EventEmitter {
   }
 
   create(id: string, definition: ContainerGroupDefinition): ContainerGroup {
-    const group = new ContainerGroup(id, (this.sequence += 1), definition, Date.now());
+    this.sequence += 1;
+    const group = new ContainerGroup(id, this.sequence, definition, Date.now());
     this.groups.set(id, group);
     group.addEvent('Scheduling', 'The container group is being scheduled.');
     this.later(group, this.options.schedulingMs, () => this.schedule(group));

@@ -95,12 +95,14 @@ export class ExecServer {
     let finished = false;
     const outputs = [handle.stdout, handle.stderr].filter((stream) => stream !== null);
     const resumeWhenDrained = () => {
-      if (ws.bufferedAmount <= LOW_WATER_BYTES) outputs.forEach((stream) => stream.isPaused() && stream.resume());
+      if (ws.bufferedAmount <= LOW_WATER_BYTES) {
+        for (const stream of outputs) if (stream.isPaused()) stream.resume();
+      }
     };
     const forward = (channel: number) => (chunk: Buffer) => {
       if (finished || ws.readyState !== ws.OPEN) return;
       ws.send(encodeFrame(channel, chunk), resumeWhenDrained);
-      if (ws.bufferedAmount > HIGH_WATER_BYTES) outputs.forEach((stream) => stream.pause());
+      if (ws.bufferedAmount > HIGH_WATER_BYTES) for (const stream of outputs) stream.pause();
       if (dropAfter !== undefined) {
         dropAfter -= chunk.length;
         if (dropAfter <= 0) {

@@ -204,7 +204,7 @@ function drainAfterExit(child: ChildProcess, targets: PassThrough[]): Promise<vo
   return new Promise((resolve) => {
     let lastActivity = Date.now();
     const onData = () => (lastActivity = Date.now());
-    sources.forEach((stream) => stream.on('data', onData));
+    for (const stream of sources) stream.on('data', onData);
     const finish = () => {
       clearInterval(timer);
       sources.forEach((stream) => {
@@ -325,7 +325,9 @@ function startExec(
       signalQuietly(-child.pid, signal);
       if (spec.tty) {
         // The command runs in its own session on the pty, outside script's process group.
-        void terminalProcesses().then((pids) => pids.forEach((pid) => signalQuietly(-pid, signal) || signalQuietly(pid, signal)));
+        void terminalProcesses().then((pids) => {
+          for (const pid of pids) if (!signalQuietly(-pid, signal)) signalQuietly(pid, signal);
+        });
       }
     },
   };

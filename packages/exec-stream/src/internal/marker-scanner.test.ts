@@ -97,7 +97,7 @@ describe('MarkerScanner', () => {
 
   it('passes a seeded fuzz of binary output with marker fragments in it', () => {
     const next = random(20261126);
-    const fragments = ['\n', '\r', MARKER, '__ECI_', '0', '12', 'text', '\n' + MARKER, '\xff\xfe'];
+    const fragments = ['\n', '\r', MARKER, '__ECI_', '0', '12', 'text', `\n${MARKER}`, '\xff\xfe'];
     for (let round = 0; round < 300; round += 1) {
       const pieces: Buffer[] = [];
       const count = Math.floor(next() * 30);

@@ -8,7 +8,7 @@ describe('budgetOutput', () => {
   });
 
   it('keeps head and tail within the budget and says what was omitted', () => {
-    const lines = Array.from({ length: 10_000 }, (_, index) => `line ${index}`).join('\n') + '\n';
+    const lines = `${Array.from({ length: 10_000 }, (_, index) => `line ${index}`).join('\n')}\n`;
     const result = budgetOutput(lines, 4096, { fullOutputPath: '/tmp/.eci-sandbox/outputs/x.log' });
     expect(result.truncated).toBe(true);
     expect(result.text.startsWith('line 0\nline 1\n')).toBe(true);
