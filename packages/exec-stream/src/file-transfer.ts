@@ -105,7 +105,7 @@ const SHA_FUNCTION = `sha() {
  * renamed it away leaves this script nothing to commit. A name already taken means a settle got
  * there first and left a tombstone: it is removed and nothing is written.
  */
-function writeScript(path: string, mode: string, nonce: string): string {
+export function writeScript(path: string, mode: string, nonce: string): string {
   return `set -u
 p=${shellQuote(path, 'path')}
 m=${shellQuote(mode, 'mode')}
@@ -162,7 +162,7 @@ mv -f -- "$t" "$p" || exit 75
  * empty tombstone under its name then stops a late writer. The tombstone is tried twice, as the
  * writer may create its temp file in between; prints one of claimed, written, absent, unknown.
  */
-function settleScript(path: string, nonce: string, sha256: string): string {
+export function settleScript(path: string, nonce: string, sha256: string): string {
   return `p=${shellQuote(path, 'path')}
 want=${sha256}
 case $p in */*) d=\${p%/*}; d=\${d:-/};; *) d=.;; esac

@@ -1,7 +1,8 @@
 /**
  * A small exec WebSocket server for tests: a registry of token → argv (like ExecContainerCommand),
  * real processes, the binary channel protocol with no subprotocol, plus v4/v5 when offered.
- * It sends the readiness frame, closes when the command exits, and can cut a stream mid-output.
+ * It sends the readiness frame, closes when the command exits, and can cut a stream mid-output
+ * (killing the command, or leaving it running as a real network cut may).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -20,6 +21,11 @@ export interface ExecRegistration {
   tty: boolean;
   /** Cut the stream (terminate the socket) after this many stdout bytes were sent. */
   cutAfterStdoutBytes?: number;
+  /**
+   * When the stream is cut (or dropped), leave the command running, as a real network cut may:
+   * only the connection goes. Default false (the command is killed with its stream).
+   */
+  keepProcessOnCut?: boolean;
   /** Terminal sizes received on channel 4, in order. */
   resizes?: Array<{ Width: number; Height: number }>;
 }
@@ -123,7 +129,7 @@ export async function startExecServer(): Promise<ExecServer> {
         if (cut) {
           // Let the partial output reach the client, then drop the connection.
           ws.send(Buffer.alloc(0), () => ws.terminate());
-          killChild();
+          if (!registration.keepProcessOnCut) killChild();
         }
       });
     };
@@ -153,7 +159,7 @@ export async function startExecServer(): Promise<ExecServer> {
     });
     ws.on('close', () => {
       sockets.delete(ws);
-      killChild();
+      if (!registration.keepProcessOnCut) killChild();
     });
 
     child.on('close', (code, signal) => {
