@@ -5,6 +5,8 @@ import type { Reporter, TestModule } from 'vitest/node';
  * so that any reader of the log (people and CI alike) sees the totals in one fixed shape.
  */
 export default class SummaryReporter implements Reporter {
+  #line = '';
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     let passed = 0;
     let failed = 0;
@@ -17,6 +19,11 @@ export default class SummaryReporter implements Reporter {
         else skipped += 1;
       }
     }
-    process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    this.#line = `${passed} passed, ${failed} failed, ${skipped} skipped`;
+  }
+
+  // Printed last, after vitest's own summary (which the default reporter writes on finishing).
+  onFinished(): void {
+    if (this.#line) process.stdout.write(`\n${this.#line}\n`);
   }
 }
