@@ -302,7 +302,10 @@ async function settleWrite(
 /**
  * Writes exactly the given bytes to `path` in the sandbox: binary-safe, any size, streamed in
  * chunks with backpressure, parent directories created, atomic (temp file + rename), verified by
- * size and sha256 computed in the sandbox. A failed write leaves the previous file as it was.
+ * size and sha256 computed in the sandbox. A failed write leaves the previous file as it was. When
+ * the stream fails after all the data was sent, one more exec call settles whether the new file
+ * landed (then this resolves) or can no longer land (then the stream's error is thrown); if that
+ * call fails too, `WriteOutcomeUnknownError`.
  */
 export async function writeFile(launcher: ExecLauncher, path: string, data: FileData, options: WriteFileOptions = {}): Promise<WriteFileResult> {
   if (typeof launcher !== 'function') throw new ExecValidationError('launcher', 'must be a function returning a WebSocket URL');
