@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import {
   ExecAbortError,
@@ -30,6 +31,9 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
 const HASH_SLICE_BYTES = 2 * 1024 * 1024;
 /** Deadline of the check that settles a write whose stream failed after all its data was sent. */
 const SETTLE_TIMEOUT_MS = 30_000;
+/** The settle check is idempotent, so a transport failure of its own call is tried again. */
+const SETTLE_ATTEMPTS = 3;
+const SETTLE_RETRY_DELAY_MS = 250;
 
 export type FileData = Uint8Array | string | AsyncIterable<Uint8Array | string>;
 
@@ -275,26 +279,32 @@ async function settleWrite(
   streamError: unknown,
 ): Promise<'written' | 'not-written'> {
   let settleError: unknown;
-  try {
-    const result = await runScript(launcher, settleScript(path, nonce, sha256), {
-      WebSocket: options.WebSocket,
-      clientOptions: options.clientOptions,
-      protocol: options.protocol,
-      limits: options.limits,
-      signal: options.signal,
-      timeoutMs: SETTLE_TIMEOUT_MS,
-      maxOutputBytes: 64 * 1024,
-    });
-    const verdict = /^eci-settle (claimed|written|absent|unknown)$/m.exec(result.stdout)?.[1];
-    if (result.exitCode === 0 && verdict === 'written') return 'written';
-    if (result.exitCode === 0 && (verdict === 'claimed' || verdict === 'absent')) return 'not-written';
-    settleError = new ExecStreamError(
-      verdict === 'unknown'
-        ? 'the temp file could neither be claimed nor blocked'
-        : `the check exited with code ${result.exitCode}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n').pop()}` : ''}`,
-    );
-  } catch (error) {
-    settleError = error;
+  for (let attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt += 1) {
+    try {
+      const result = await runScript(launcher, settleScript(path, nonce, sha256), {
+        WebSocket: options.WebSocket,
+        clientOptions: options.clientOptions,
+        protocol: options.protocol,
+        limits: options.limits,
+        signal: options.signal,
+        timeoutMs: SETTLE_TIMEOUT_MS,
+        maxOutputBytes: 64 * 1024,
+      });
+      const verdict = /^eci-settle (claimed|written|absent|unknown)$/m.exec(result.stdout)?.[1];
+      if (result.exitCode === 0 && verdict === 'written') return 'written';
+      if (result.exitCode === 0 && (verdict === 'claimed' || verdict === 'absent')) return 'not-written';
+      settleError = new ExecStreamError(
+        verdict === 'unknown'
+          ? 'the temp file could neither be claimed nor blocked'
+          : `the check exited with code ${result.exitCode}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n').pop()}` : ''}`,
+      );
+      break;
+    } catch (error) {
+      settleError = error;
+      const retryable = (error as { retryable?: unknown } | null)?.retryable === true;
+      if (!retryable || attempt === SETTLE_ATTEMPTS || options.signal?.aborted) break;
+      await delay(SETTLE_RETRY_DELAY_MS * attempt, undefined, options.signal ? { signal: options.signal } : {}).catch(() => undefined);
+    }
   }
   throw new WriteOutcomeUnknownError(path, streamError, settleError);
 }

@@ -114,4 +114,25 @@ describe('a write whose stream is cut after all its data was sent', () => {
     expect(launches).toBe(2);
     await until(() => server.running === 0, 'the writer to end');
   });
+  it('tries the settle call again after a retryable launch failure', async () => {
+    const path = join(directory, 'retried.txt');
+    await writeLocalFile(path, 'previous');
+    let launches = 0;
+    const launcher: ExecLauncher = async (argv, options) => {
+      launches += 1;
+      if (launches === 1) return server.register({ ...options, argv, cutAfterStdoutBytes: 1 });
+      if (launches === 2) throw Object.assign(new Error('connection reset'), { retryable: true });
+      return server.register({ ...options, argv });
+    };
+    await until(() => server.running === 0, 'earlier writers to end');
+    const result = await writeFile(launcher, path, 'new content').then(
+      (written) => ({ written }),
+      (error: unknown) => ({ error }),
+    );
+    // The third launch ran the check: the outcome is known either way, never "unknown".
+    expect(launches).toBe(3);
+    if ('error' in result) expect(result.error).not.toBeInstanceOf(WriteOutcomeUnknownError);
+    else expect(await readLocalFile(path, 'utf8')).toBe('new content');
+    await until(() => server.running === 0, 'the writer to end');
+  });
 });
