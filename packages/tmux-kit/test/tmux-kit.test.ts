@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,7 +94,12 @@ describe.skipIf(skipTmux)(`TmuxKit over the local runner${skipReason}`, () => {
     expect(await kit.poll(sessionId)).toMatchObject({ status: 'COMPLETED', exitCode: 130 });
     const list = await kit.list();
     expect(list.find((entry) => entry.sessionId === sessionId)).toMatchObject({ status: 'COMPLETED', exitCode: 130 });
-    expect(await kit.kill('never-started')).toEqual({ sessionId: 'never-started', status: 'NOT_FOUND', exitCode: null, killed: false });
+    expect(await kit.kill('never-started')).toEqual({
+      sessionId: 'never-started',
+      status: 'NOT_FOUND',
+      exitCode: null,
+      killed: false,
+    });
   });
 
   it('keeps a job running after its client process exits; a new client waits on it', async () => {
@@ -117,7 +122,10 @@ describe.skipIf(skipTmux)(`TmuxKit over the local runner${skipReason}`, () => {
     const counted = countingRunner(world.runner);
     const guarded = new TmuxKit(counted, { rootDir: world.rootDir });
     for (const bad of ['a;touch pwned', '$(id)', 'a b', '`x`', "it's", '../up', 'x'.repeat(65), '']) {
-      await expect(guarded.start('true', { sessionId: bad })).rejects.toMatchObject({ name: 'TmuxValidationError', field: 'sessionId' });
+      await expect(guarded.start('true', { sessionId: bad })).rejects.toMatchObject({
+        name: 'TmuxValidationError',
+        field: 'sessionId',
+      });
       await expect(guarded.poll(bad)).rejects.toBeInstanceOf(TmuxValidationError);
       await expect(guarded.kill(bad)).rejects.toBeInstanceOf(TmuxValidationError);
     }
@@ -160,7 +168,10 @@ describe.skipIf(skipTmux)(`TmuxKit over the local runner${skipReason}`, () => {
     await expect(kit.start('true', { sessionId })).rejects.toBeInstanceOf(SessionExistsError);
     const result = await kit.wait(sessionId);
     expect(result.output).toBe(`${cwd}\n${value}\n`);
-    await expect(kit.start('true', { cwd: join(world.directory, 'missing') })).rejects.toMatchObject({ name: 'TmuxValidationError', field: 'cwd' });
+    await expect(kit.start('true', { cwd: join(world.directory, 'missing') })).rejects.toMatchObject({
+      name: 'TmuxValidationError',
+      field: 'cwd',
+    });
   });
 
   it('keeps a cwd whose name ends in newlines exactly', async () => {
@@ -262,9 +273,7 @@ describe.skipIf(skipTmux)(`TmuxKit over the local runner${skipReason}`, () => {
       const value = await operation();
       return [value, counted.calls - before];
     };
-    const [sessionId, startCalls] = await measure(() =>
-      counting.start('for i in 1 2 3 4 5; do echo "second $i"; sleep 1; done'),
-    );
+    const [sessionId, startCalls] = await measure(() => counting.start('for i in 1 2 3 4 5; do echo "second $i"; sleep 1; done'));
     const [, pollCalls] = await measure(() => counting.poll(sessionId));
     const chunks: string[] = [];
     const [waited, waitCalls] = await measure(() => counting.wait(sessionId, { onOutput: (text) => chunks.push(text) }));
@@ -291,7 +300,11 @@ describe.skipIf(skipTmux)(`TmuxKit over the local runner${skipReason}`, () => {
     const done = await kit.start('true', { sessionId: 'list-done' });
     await kit.wait(done);
     const list = await kit.list();
-    expect(list.find((entry) => entry.sessionId === running)).toMatchObject({ status: 'RUNNING', attached: false, managed: true });
+    expect(list.find((entry) => entry.sessionId === running)).toMatchObject({
+      status: 'RUNNING',
+      attached: false,
+      managed: true,
+    });
     expect(list.find((entry) => entry.sessionId === done)).toMatchObject({ status: 'COMPLETED', exitCode: 0 });
     expect(list.find((entry) => entry.sessionId === running)?.created).toBeInstanceOf(Date);
     const cleaned = await kit.cleanup();
@@ -304,15 +317,33 @@ describe.skipIf(skipTmux)(`TmuxKit over the local runner${skipReason}`, () => {
     expect(await kit.poll(waitedWithCleanup.sessionId)).toMatchObject({ status: 'NOT_FOUND' });
   });
 
+  it('starts again when the tmux server it reached was exiting', async () => {
+    // A tmux that answers the first new-session as a server on its way out does.
+    const flaky = join(world.directory, 'flaky-tmux');
+    const seen = join(world.directory, 'flaky-tmux-seen');
+    writeFileSync(
+      flaky,
+      `#!/bin/bash\ncase " $* " in *' new-session '*) if [ ! -e '${seen}' ]; then : > '${seen}'; echo 'server exited unexpectedly' >&2; exit 1; fi;; esac\nexec tmux "$@"\n`,
+      { mode: 0o755 },
+    );
+    const kit = world.kit({ tmuxCommand: flaky });
+    const sessionId = await kit.start('echo second try');
+    expect(existsSync(seen)).toBe(true);
+    expect((await kit.wait(sessionId)).output).toBe('second try\n');
+  });
+
   it('says so when tmux is missing, and wraps transport failures with their cause', async () => {
     const noTmux = world.kit({ tmuxCommand: 'tmux-is-not-installed-here' });
     await expect(noTmux.start('true')).rejects.toBeInstanceOf(TmuxNotFoundError);
     await expect(noTmux.start('true')).rejects.toThrow(/apt-get install -y tmux/);
     await expect(noTmux.wait('anything')).rejects.toBeInstanceOf(TmuxNotFoundError);
     const cause = new Error('socket hang up');
-    const broken = new TmuxKit(async () => {
-      throw cause;
-    }, { rootDir: world.rootDir });
+    const broken = new TmuxKit(
+      async () => {
+        throw cause;
+      },
+      { rootDir: world.rootDir },
+    );
     const error = await broken.poll('some-job').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TmuxTransportError);
     expect((error as TmuxTransportError).cause).toBe(cause);

@@ -123,7 +123,20 @@ date +%s > "$dir/created"
 : > "$dir/output.log"
 cat > "$dir/run.sh" <<'${delimiter}'
 ${WRAPPER}${delimiter}
-${historyCommand} || fail new-session
+newsession() {
+${historyCommand}
+}
+# A server that is exiting (its last session just ended) refuses new clients for a moment:
+# "server exited unexpectedly". Starting again then reaches a fresh server.
+started=
+for attempt in 1 2 3 4 5; do
+  if err=$(newsession 2>&1); then started=1; break; fi
+  case $err in
+    *'server exited unexpectedly'*|*'lost server'*|*'no server running'*) sleep 0.1;;
+    *) break;;
+  esac
+done
+[ -n "$started" ] || { printf '%s\n' "$err" >&2; fail new-session; }
 # pipe-pane (not a tee inside the pane) keeps the program's stdout a real TTY while tmux copies
 # every byte the pane receives to the log, however long the output (history-limit does not apply).
 if ! tm pipe-pane -t "=$id:" "exec cat >> $(sq "$dir/output.log")"; then
@@ -296,7 +309,9 @@ printf '#%s END\\n' "$N"
 
 export function buildCleanupScript(context: ScriptContext, options: { sessionId: string | undefined }): string {
   const targets =
-    options.sessionId === undefined ? 'for d in "$root"/*/; do d=${d%/}' : `for d in "$root"/${shellQuote(options.sessionId)}; do :`;
+    options.sessionId === undefined
+      ? 'for d in "$root"/*/; do d=${d%/}'
+      : `for d in "$root"/${shellQuote(options.sessionId)}; do :`;
   return `${prelude(context)}
 printf '\\n#%s BEGIN\\n' "$N"
 if [ -d "$root" ]; then
