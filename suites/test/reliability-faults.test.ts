@@ -45,7 +45,9 @@ describe('reliability under seeded faults', () => {
 
     // Replaying a create with a token already used returns the same sandbox, not a new one.
     for (const index of [0, 150, 299]) {
-      const again = await untilSuccess(() => client.create({ image: 'ubuntu:24.04', clientToken: tokens[index]!, name: `rel-${index}` }));
+      const again = await untilSuccess(() =>
+        client.create({ image: 'ubuntu:24.04', clientToken: tokens[index]!, name: `rel-${index}` }),
+      );
       expect(again.sandboxId).toBe(ids[index]);
     }
     expect(bed.emulator.containerGroupIds().length).toBe(300);
@@ -67,7 +69,9 @@ describe('reliability under seeded faults', () => {
 
     beforeAll(async () => {
       for (let index = 0; index < 3; index += 1) {
-        const created = await untilSuccess(() => client.create({ image: 'ubuntu:24.04', clientToken: randomUUID(), waitUntilRunning: true }));
+        const created = await untilSuccess(() =>
+          client.create({ image: 'ubuntu:24.04', clientToken: randomUUID(), waitUntilRunning: true }),
+        );
         sandboxes.push(created.sandbox!);
       }
     });
@@ -78,18 +82,25 @@ describe('reliability under seeded faults', () => {
 
     it('every exec returns the whole output and the right exit code, or a typed error', async () => {
       const line = 'the quick brown fox jumps over the lazy dog 0123456789\n';
-      const payloadBytes = 24 * 1024;
-      const payload = line.repeat(Math.ceil(payloadBytes / line.length)).slice(0, payloadBytes);
+      // Two bursts with a pause between them, so that a stream dropped after its first output is
+      // dropped mid-output however the bytes are chunked (on a loaded machine one burst may arrive
+      // whole, marker included, before the drop: then it is rightly a success).
+      const halfBytes = line.length * 224;
+      const payloadBytes = 2 * halfBytes;
+      const payload = line.repeat(2 * 224);
       const commands = Array.from({ length: 150 }, (_, index) => index);
       const outcomes = { ok: 0, typed: 0, truncated: 0 };
       const problems: string[] = [];
       await forEachConcurrently(commands, 10, async (index) => {
         const exitCode = index % 7;
         const sandbox = sandboxes[index % sandboxes.length]!;
-        const result = await sandbox.bash(`yes 'the quick brown fox jumps over the lazy dog 0123456789' | head -c ${payloadBytes}; exit ${exitCode}`);
+        const result = await sandbox.bash(
+          `burst() { yes 'the quick brown fox jumps over the lazy dog 0123456789' | head -c ${halfBytes}; }; burst; sleep 0.05; burst; exit ${exitCode}`,
+        );
         if (result.success) {
           outcomes.ok += 1;
-          if (result.stdout !== payload) problems.push(`#${index}: success with ${result.stdout.length} of ${payloadBytes} bytes`);
+          if (result.stdout !== payload)
+            problems.push(`#${index}: success with ${result.stdout.length} of ${payloadBytes} bytes`);
           if (result.exitCode !== exitCode) problems.push(`#${index}: exit ${result.exitCode}, expected ${exitCode}`);
           if (result.truncated) problems.push(`#${index}: success marked truncated`);
         } else if (isTyped(result.error)) {
@@ -126,7 +137,8 @@ describe('reliability under seeded faults', () => {
             const read = await untilSuccess(() => sandbox.readFile(path));
             const content = Buffer.from(read.content!);
             if (written.success) {
-              if (written.bytesWritten !== next.length) problems.push(`${path} v${version}: bytesWritten ${written.bytesWritten}`);
+              if (written.bytesWritten !== next.length)
+                problems.push(`${path} v${version}: bytesWritten ${written.bytesWritten}`);
               if (!content.equals(next)) problems.push(`${path} v${version}: verified write but the file differs`);
               current = next;
             } else {
