@@ -77,10 +77,11 @@ function startServer() {
       resolve({
         launcher: async (argv) => register(argv),
         register,
-        close: () => new Promise((done) => {
-          wss.close();
-          http.close(done);
-        }),
+        close: () =>
+          new Promise((done) => {
+            wss.close();
+            http.close(done);
+          }),
       });
     }),
   );
@@ -164,56 +165,58 @@ async function startRemoteServer() {
 }
 
 async function main() {
-const server = await startRemoteServer();
-const directory = await mkdtemp(join(tmpdir(), 'eci-bench-files-'));
-try {
-  const data = randomBytes(sizeMiB * MIB);
-  const ourPath = join(directory, 'ours.bin');
-  const barePath = join(directory, 'bare.bin');
-  const transfers = {
-    writeOurs: () => writeFile(server.launcher, ourPath, data),
-    writeBare: () => bareWrite(server, barePath, data),
-    readOurs: async () => {
-      const back = await readFile(server.launcher, ourPath);
-      if (back.length !== data.length) throw new Error('readFile returned the wrong size');
-    },
-    readStreamOurs: async () => {
-      let bytes = 0;
-      for await (const piece of readFileStream(server.launcher, ourPath)) bytes += piece.length;
-      if (bytes !== data.length) throw new Error('readFileStream returned the wrong size');
-    },
-    readBare: async () => {
-      const bytes = await bareRead(server, barePath);
-      if (bytes !== data.length) throw new Error(`bare read returned ${bytes} bytes`);
-    },
-  };
-  const seconds = Object.fromEntries(Object.keys(transfers).map((name) => [name, []]));
-  for (let round = -1; round < rounds; round += 1) {
-    for (const [name, action] of Object.entries(transfers)) {
-      const taken = await timed(action);
-      if (round >= 0) seconds[name].push(taken); // round -1 is the warm-up
+  const server = await startRemoteServer();
+  const directory = await mkdtemp(join(tmpdir(), 'eci-bench-files-'));
+  try {
+    const data = randomBytes(sizeMiB * MIB);
+    const ourPath = join(directory, 'ours.bin');
+    const barePath = join(directory, 'bare.bin');
+    const transfers = {
+      writeOurs: () => writeFile(server.launcher, ourPath, data),
+      writeBare: () => bareWrite(server, barePath, data),
+      readOurs: async () => {
+        const back = await readFile(server.launcher, ourPath);
+        if (back.length !== data.length) throw new Error('readFile returned the wrong size');
+      },
+      readStreamOurs: async () => {
+        let bytes = 0;
+        for await (const piece of readFileStream(server.launcher, ourPath)) bytes += piece.length;
+        if (bytes !== data.length) throw new Error('readFileStream returned the wrong size');
+      },
+      readBare: async () => {
+        const bytes = await bareRead(server, barePath);
+        if (bytes !== data.length) throw new Error(`bare read returned ${bytes} bytes`);
+      },
+    };
+    const seconds = Object.fromEntries(Object.keys(transfers).map((name) => [name, []]));
+    for (let round = -1; round < rounds; round += 1) {
+      for (const [name, action] of Object.entries(transfers)) {
+        const taken = await timed(action);
+        if (round >= 0) seconds[name].push(taken); // round -1 is the warm-up
+      }
     }
-  }
-  const rate = (value) => sizeMiB / value;
-  console.log(`file transfer, ${sizeMiB} MiB, ${rounds} interleaved rounds after a warm-up, local exec server on 127.0.0.1`);
-  console.log('| operation | exec-stream MiB/s best | median | bare ws MiB/s best | median | ratio of medians (target >= 0.7) |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const [name, oursKey, bareKey] of [
-    ['write', 'writeOurs', 'writeBare'],
-    ['read', 'readOurs', 'readBare'],
-    ['read (readFileStream)', 'readStreamOurs', 'readBare'],
-  ]) {
-    const ours = seconds[oursKey];
-    const bare = seconds[bareKey];
-    const oursMedian = rate(median(ours));
-    const bareMedian = rate(median(bare));
+    const rate = (value) => sizeMiB / value;
+    console.log(`file transfer, ${sizeMiB} MiB, ${rounds} interleaved rounds after a warm-up, local exec server on 127.0.0.1`);
     console.log(
-      `| ${name} | ${rate(Math.min(...ours)).toFixed(1)} | ${oursMedian.toFixed(1)} | ${rate(Math.min(...bare)).toFixed(1)} | ${bareMedian.toFixed(1)} | ${(oursMedian / bareMedian).toFixed(2)} |`,
+      '| operation | exec-stream MiB/s best | median | bare ws MiB/s best | median | ratio of medians (target >= 0.7) |',
     );
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const [name, oursKey, bareKey] of [
+      ['write', 'writeOurs', 'writeBare'],
+      ['read', 'readOurs', 'readBare'],
+      ['read (readFileStream)', 'readStreamOurs', 'readBare'],
+    ]) {
+      const ours = seconds[oursKey];
+      const bare = seconds[bareKey];
+      const oursMedian = rate(median(ours));
+      const bareMedian = rate(median(bare));
+      console.log(
+        `| ${name} | ${rate(Math.min(...ours)).toFixed(1)} | ${oursMedian.toFixed(1)} | ${rate(Math.min(...bare)).toFixed(1)} | ${bareMedian.toFixed(1)} | ${(oursMedian / bareMedian).toFixed(2)} |`,
+      );
+    }
+    console.log('exec-stream verifies size + sha256 in the sandbox and writes atomically (temp + rename); bare ws does neither.');
+  } finally {
+    await server.close();
+    await rm(directory, { recursive: true, force: true });
   }
-  console.log('exec-stream verifies size + sha256 in the sandbox and writes atomically (temp + rename); bare ws does neither.');
-} finally {
-  await server.close();
-  await rm(directory, { recursive: true, force: true });
-}
 }

@@ -35,7 +35,9 @@ function script(name, title, file, argsOf) {
           output += chunk;
         });
         child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve({ markdown: output.trim() }) : reject(new Error(`${file} exited ${code}`))));
+        child.on('close', (code) =>
+          code === 0 ? resolve({ markdown: output.trim() }) : reject(new Error(`${file} exited ${code}`)),
+        );
       }),
   };
 }
@@ -49,10 +51,12 @@ const BENCHMARKS = [
     ...fileTransferSdk,
     run: (flags) => fileTransferSdk.run({ sizeMiB: numberFlag(flags, 'size-mib', 64), rounds: numberFlag(flags, 'rounds', 3) }),
   },
-  script('file-transfer-exec-stream', 'File transfer: exec-stream writeFile / readFile vs bare ws (local exec server, bench/file-transfer.mjs)', 'file-transfer.mjs', (flags) => [
-    String(numberFlag(flags, 'size-mib', 64)),
-    String(numberFlag(flags, 'rounds', 3)),
-  ]),
+  script(
+    'file-transfer-exec-stream',
+    'File transfer: exec-stream writeFile / readFile vs bare ws (local exec server, bench/file-transfer.mjs)',
+    'file-transfer.mjs',
+    (flags) => [String(numberFlag(flags, 'size-mib', 64)), String(numberFlag(flags, 'rounds', 3))],
+  ),
   { ...apiCalls, run: (flags) => apiCalls.run({ tmuxJobSeconds: numberFlag(flags, 'tmux-job-seconds', 15) }) },
   script('tmux-latency', 'tmux completion latency and calls per job (bench/tmux-latency.mjs)', 'tmux-latency.mjs', () => []),
   {
@@ -93,7 +97,10 @@ async function main() {
     return;
   }
   const unknown = names.filter((name) => !BENCHMARKS.some((benchmark) => benchmark.name === name));
-  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(
+      `unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')}`,
+    );
   const selected = names.length ? BENCHMARKS.filter((benchmark) => names.includes(benchmark.name)) : BENCHMARKS;
   const startedAt = new Date();
   const sections = [];

@@ -81,7 +81,9 @@ try {
 }
 
 console.log('tmux-kit wait vs eci-as-sandbox polling, per job (lateness = job end -> wait returns)\n');
-console.log('| job length s | tmux-kit late ms | tmux-kit calls (start+wait) | python late ms (schedule) | python execs (start+polls) |');
+console.log(
+  '| job length s | tmux-kit late ms | tmux-kit calls (start+wait) | python late ms (schedule) | python execs (start+polls) |',
+);
 console.log('|---:|---:|---:|---:|---:|');
 for (const row of rows) {
   console.log(
@@ -97,12 +99,18 @@ const sixty = pythonSchedule(60);
 console.log(`\nSummary over ${JOBS} jobs of ${MIN_SECONDS}-${MAX_SECONDS} s\n`);
 console.log('| figure | tmux-kit (measured) | eci-as-sandbox (computed) | ratio python/ours |');
 console.log('|---|---:|---:|---:|');
-console.log(`| completion lateness, median ms | ${fmt(median(ours))} | ${fmt(median(theirs))} | ${fmt(median(theirs) / median(ours))}x |`);
-console.log(`| completion lateness, max ms | ${fmt(max(ours))} | ${fmt(max(theirs))} | ${fmt(max(theirs) / max(ours))}x |`);
-console.log(`| API calls per job, median (start+wait) | ${median(ourCalls)} | ${median(theirCalls)} | ${fmt(median(theirCalls) / median(ourCalls))}x |`);
-console.log(`| API calls, all ${JOBS} jobs | ${ourCalls.reduce((a, b) => a + b, 0)} | ${theirCalls.reduce((a, b) => a + b, 0)} | ${fmt(theirCalls.reduce((a, b) => a + b, 0) / ourCalls.reduce((a, b) => a + b, 0))}x |`);
-console.log(`| API calls, one 60 s job (schedule) | 2 | ${sixty.startCalls + sixty.waitCalls} | ${fmt((sixty.startCalls + sixty.waitCalls) / 2)}x |`);
 console.log(
-  '\nThe python column is its schedule alone: it adds no exec round-trip time, so its real lateness and',
+  `| completion lateness, median ms | ${fmt(median(ours))} | ${fmt(median(theirs))} | ${fmt(median(theirs) / median(ours))}x |`,
 );
+console.log(`| completion lateness, max ms | ${fmt(max(ours))} | ${fmt(max(theirs))} | ${fmt(max(theirs) / max(ours))}x |`);
+console.log(
+  `| API calls per job, median (start+wait) | ${median(ourCalls)} | ${median(theirCalls)} | ${fmt(median(theirCalls) / median(ourCalls))}x |`,
+);
+console.log(
+  `| API calls, all ${JOBS} jobs | ${ourCalls.reduce((a, b) => a + b, 0)} | ${theirCalls.reduce((a, b) => a + b, 0)} | ${fmt(theirCalls.reduce((a, b) => a + b, 0) / ourCalls.reduce((a, b) => a + b, 0))}x |`,
+);
+console.log(
+  `| API calls, one 60 s job (schedule) | 2 | ${sixty.startCalls + sixty.waitCalls} | ${fmt((sixty.startCalls + sixty.waitCalls) / 2)}x |`,
+);
+console.log('\nThe python column is its schedule alone: it adds no exec round-trip time, so its real lateness and');
 console.log('wall time are higher. tmux-kit figures include process start-up of the local runner.');

@@ -55,12 +55,22 @@ export async function run({ tmuxJobSeconds = 15 } = {}) {
         check(await sandbox.bash('echo hi'), 'bash');
       });
       const fresh = bed.newClient();
-      await measure('`bash` by sandbox id only (first call, new client)', '1 exec + 1 describe', '1 exec (+1 describe once)', async () => {
-        check(await fresh.bash(sandbox.id, 'echo hi'), 'bash by id');
-      });
-      await measure('`bash` by sandbox id only (later calls)', '1 exec + 1 describe', '1 exec (container name cached)', async () => {
-        check(await fresh.bash(sandbox.id, 'echo hi'), 'bash by id');
-      });
+      await measure(
+        '`bash` by sandbox id only (first call, new client)',
+        '1 exec + 1 describe',
+        '1 exec (+1 describe once)',
+        async () => {
+          check(await fresh.bash(sandbox.id, 'echo hi'), 'bash by id');
+        },
+      );
+      await measure(
+        '`bash` by sandbox id only (later calls)',
+        '1 exec + 1 describe',
+        '1 exec (container name cached)',
+        async () => {
+          check(await fresh.bash(sandbox.id, 'echo hi'), 'bash by id');
+        },
+      );
       await measure('100 commands in an agent loop', '100–200 calls', '1 exec via a session', async () => {
         const session = sandbox.openSession();
         try {

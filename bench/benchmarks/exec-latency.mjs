@@ -7,7 +7,7 @@ import { encodeShellCommand } from '@eci-sandbox/exec-stream';
 import { bareExecCommand, bareStream, check, fixed, median, percentile, startBed, table, timedMs } from '../lib/common.mjs';
 
 export const name = 'exec-latency';
-export const title = 'Exec latency: sandbox.bash(\'true\') vs bare signed RPC + raw ws';
+export const title = "Exec latency: sandbox.bash('true') vs bare signed RPC + raw ws";
 
 export async function run({ runs = 200 } = {}) {
   // Quotas off on both sides: 2 × runs execs in a few seconds would otherwise measure the limiter.
@@ -48,7 +48,14 @@ export async function run({ runs = 200 } = {}) {
     }
     const ratio = (a, b) => fixed(a / b, 2);
     const rows = [
-      ['median ms', fixed(median(ours), 2), fixed(median(bare), 2), ratio(median(ours), median(bare)), fixed(median(plain), 2), ratio(median(ours), median(plain))],
+      [
+        'median ms',
+        fixed(median(ours), 2),
+        fixed(median(bare), 2),
+        ratio(median(ours), median(bare)),
+        fixed(median(plain), 2),
+        ratio(median(ours), median(plain)),
+      ],
       [
         'p99 ms',
         fixed(percentile(ours, 0.99), 2),
@@ -62,14 +69,11 @@ export async function run({ runs = 200 } = {}) {
       markdown: [
         `${runs} runs each, interleaved, after 10 warm-up runs; emulator (process runtime) on 127.0.0.1, quotas and client rate limiter off.`,
         '',
-        table(
-          ['figure', 'sandbox.bash', 'bare, same argv', 'ratio (target ≤ 1.15)', 'bare `bash -c true`', 'ratio'],
-          rows,
-        ),
+        table(['figure', 'sandbox.bash', 'bare, same argv', 'ratio (target ≤ 1.15)', 'bare `bash -c true`', 'ratio'], rows),
         '',
-        'The first ratio is the client\'s own overhead (options, signing, rate limiter, marker parsing,',
-        'result object) over the same wire work by hand. The second adds the exit-code wrapper\'s cost in',
-        'the sandbox (a small `sh` around the script\'s `bash`): without the v4 subprotocol a zero exit',
+        "The first ratio is the client's own overhead (options, signing, rate limiter, marker parsing,",
+        "result object) over the same wire work by hand. The second adds the exit-code wrapper's cost in",
+        "the sandbox (a small `sh` around the script's `bash`): without the v4 subprotocol a zero exit",
         'sends no status, so a raw `bash -c true` cannot tell success from a cut stream.',
       ].join('\n'),
     };

@@ -14,7 +14,12 @@ export async function run({ sizeMiB = 64, rounds = 3 } = {}) {
     const ourPath = '/tmp/ours.bin';
     const barePath = '/tmp/bare.bin';
     const bare = async (argv, stdin) => {
-      const url = await bareExecCommand(bed.emulator, { sandboxId: sandbox.id, containerName: 'sandbox', argv, stdin: stdin !== undefined });
+      const url = await bareExecCommand(bed.emulator, {
+        sandboxId: sandbox.id,
+        containerName: 'sandbox',
+        argv,
+        stdin: stdin !== undefined,
+      });
       return bareStream(url, stdin === undefined ? {} : { stdin });
     };
     // Best of `rounds`: the machine is shared and noisy.

@@ -8,7 +8,7 @@ import { EciSandbox } from '../../packages/sdk/dist/index.js';
 import { fixed, median, percentile, table, timedMs } from '../lib/common.mjs';
 
 export const name = 'scale';
-export const title = 'Scale: sandboxes × commands at concurrency through one client, under ECI\'s exec quota';
+export const title = "Scale: sandboxes × commands at concurrency through one client, under ECI's exec quota";
 
 async function startChildEmulator(options) {
   const child = fork(new URL('../lib/emulator-child.mjs', import.meta.url).pathname, [JSON.stringify(options)], {
@@ -76,14 +76,16 @@ export async function run({ sandboxes = 100, commands = 20, concurrency = 50, wi
     });
     // Baseline latency: one command at a time, same client, no contention.
     const quiet = [];
-    for (let index = 0; index < 20; index += 1) quiet.push(await timedMs(() => created[index % created.length].bash('echo quiet')));
+    for (let index = 0; index < 20; index += 1)
+      quiet.push(await timedMs(() => created[index % created.length].bash('echo quiet')));
     const rssBefore = process.memoryUsage().rss;
     const execsBefore = await emulator.count('ExecContainerCommand');
     const throttledBefore = await emulator.count('ExecContainerCommand', 'Throttling.User');
 
     const jobs = [];
     for (let command = 0; command < commands; command += 1) {
-      for (let index = 0; index < created.length; index += 1) jobs.push({ sandbox: created[index], text: `s${index}-c${command}` });
+      for (let index = 0; index < created.length; index += 1)
+        jobs.push({ sandbox: created[index], text: `s${index}-c${command}` });
     }
     const latencies = [];
     const failures = new Map();
@@ -97,9 +99,11 @@ export async function run({ sandboxes = 100, commands = 20, concurrency = 50, wi
             const job = jobs[next];
             next += 1;
             let result;
-            latencies.push(await timedMs(async () => {
-              result = await job.sandbox.bash(`echo ${job.text}`);
-            }));
+            latencies.push(
+              await timedMs(async () => {
+                result = await job.sandbox.bash(`echo ${job.text}`);
+              }),
+            );
             if (!result.success) {
               const code = result.error?.code ?? result.error?.name ?? 'unknown';
               failures.set(code, (failures.get(code) ?? 0) + 1);
@@ -130,8 +134,18 @@ export async function run({ sandboxes = 100, commands = 20, concurrency = 50, wi
           ['figure', 'measured', 'baseline', 'ratio'],
           [
             ['throughput, commands/s', fixed(throughput), `${fixed(ceiling)} (quota ceiling)`, fixed(throughput / ceiling, 2)],
-            ['latency p50 ms', fixed(median(latencies)), `${fixed(median(quiet))} (one at a time)`, fixed(median(latencies) / median(quiet), 1)],
-            ['latency p99 ms', fixed(percentile(latencies, 0.99)), `${fixed(percentile(quiet, 0.99))} (one at a time)`, fixed(percentile(latencies, 0.99) / percentile(quiet, 0.99), 1)],
+            [
+              'latency p50 ms',
+              fixed(median(latencies)),
+              `${fixed(median(quiet))} (one at a time)`,
+              fixed(median(latencies) / median(quiet), 1),
+            ],
+            [
+              'latency p99 ms',
+              fixed(percentile(latencies, 0.99)),
+              `${fixed(percentile(quiet, 0.99))} (one at a time)`,
+              fixed(percentile(latencies, 0.99) / percentile(quiet, 0.99), 1),
+            ],
             ['throttling errors seen by the caller (target 0)', String(callerThrottled), '0', '—'],
             ['Throttling answers from the emulator (absorbed by retries)', String(serverThrottled), '0', '—'],
             ['failed calls (any cause)', failureText, '0', '—'],

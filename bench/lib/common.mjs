@@ -88,7 +88,8 @@ export async function bareExecCommand(emulator, { sandboxId, containerName, argv
     .join('&');
   const response = await fetch(`${url.origin}/?${search}`, { method: 'POST', headers: { ...sent, authorization } });
   const body = await response.json();
-  if (!response.ok || typeof body.WebSocketUri !== 'string') throw new Error(`bare ExecContainerCommand failed: HTTP ${response.status} ${body.Code}`);
+  if (!response.ok || typeof body.WebSocketUri !== 'string')
+    throw new Error(`bare ExecContainerCommand failed: HTTP ${response.status} ${body.Code}`);
   return body.WebSocketUri;
 }
 

@@ -97,7 +97,11 @@ describe('abort and timeout at every stage', { timeout: 20_000 }, () => {
       bed.emulator.resetCalls();
       const controller = new AbortController();
       const backingOff = patient.getSandbox(sandbox.id).bash('echo never', { signal: controller.signal });
-      await waitFor(() => bed.emulator.calls.count('ExecContainerCommand', 'Throttling.User') >= 1, 10_000, 'a throttled attempt');
+      await waitFor(
+        () => bed.emulator.calls.count('ExecContainerCommand', 'Throttling.User') >= 1,
+        10_000,
+        'a throttled attempt',
+      );
       controller.abort();
       const aborted = await backingOff;
       expect(aborted.success).toBe(false);
@@ -142,7 +146,10 @@ describe('abort and timeout at every stage', { timeout: 20_000 }, () => {
   });
 
   it('mid-stream, and the command in the sandbox is ended too', async () => {
-    const run = async (options: { signal?: AbortSignal; timeoutMs?: number }, abort?: () => void): Promise<{ result: CommandResult; pid: number }> => {
+    const run = async (
+      options: { signal?: AbortSignal; timeoutMs?: number },
+      abort?: () => void,
+    ): Promise<{ result: CommandResult; pid: number }> => {
       let output = '';
       let pid = 0;
       let gotPid!: () => void;
@@ -181,10 +188,14 @@ describe('abort and timeout at every stage', { timeout: 20_000 }, () => {
   it('leaves no sockets, timers or handles behind', async () => {
     const excess = () => {
       const now = resourceCounts();
-      return [...now].filter(([name, count]) => count > (baseline.get(name) ?? 0)).map(([name, count]) => `${name}: ${count} > ${baseline.get(name) ?? 0}`);
+      return [...now]
+        .filter(([name, count]) => count > (baseline.get(name) ?? 0))
+        .map(([name, count]) => `${name}: ${count} > ${baseline.get(name) ?? 0}`);
     };
     // Idle keep-alive connections close by themselves within seconds; leaks stay.
-    await waitFor(() => excess().length === 0, 15_000, `resources to return to the baseline (${excess().join(', ')})`).catch(() => undefined);
+    await waitFor(() => excess().length === 0, 15_000, `resources to return to the baseline (${excess().join(', ')})`).catch(
+      () => undefined,
+    );
     expect(excess()).toEqual([]);
   });
 });

@@ -70,7 +70,10 @@ describe('injection corpus through every parameter that reaches a shell', () => 
 
   it('file paths: written at exactly that name, or refused', async () => {
     for (const [index, payload] of CORPUS.entries()) {
-      for (const path of [join(directory, 'files', `${index}-${asName(payload)}`), `${directory}/files/raw-${index}/${payload}`]) {
+      for (const path of [
+        join(directory, 'files', `${index}-${asName(payload)}`),
+        `${directory}/files/raw-${index}/${payload}`,
+      ]) {
         const content = `payload ${index}\n`;
         const written = await sandbox.writeFile(path, content);
         if (!written.success) {
@@ -93,10 +96,7 @@ describe('injection corpus through every parameter that reaches a shell', () => 
         const made = await sandbox.execCommand(['mkdir', '-p', '--', execDir]);
         expect(made.exitCode, made.errorMessage).toBe(0);
       }
-      for (const run of [
-        () => sandbox.bash('pwd', { execDir }),
-        () => sandbox.execCommand(['pwd'], { execDir }),
-      ]) {
+      for (const run of [() => sandbox.bash('pwd', { execDir }), () => sandbox.execCommand(['pwd'], { execDir })]) {
         const result = await run();
         if (!result.success) {
           expect(isValidation(result.error), `${JSON.stringify(execDir)}: ${result.errorMessage}`).toBe(true);
@@ -184,7 +184,10 @@ describe('injection corpus through every parameter that reaches a shell', () => 
       // Checked through files, not the pane: pane output is terminal text (a \r moves the cursor).
       const results = join(directory, 'tmux-results', String(index));
       await sandbox.execCommand(['mkdir', '-p', '--', results]);
-      const job = await sandbox.tmuxStart(`pwd > ${results}/pwd; printf %s "$PAYLOAD" > ${results}/env`, { execDir, env: { PAYLOAD: payload } });
+      const job = await sandbox.tmuxStart(`pwd > ${results}/pwd; printf %s "$PAYLOAD" > ${results}/env`, {
+        execDir,
+        env: { PAYLOAD: payload },
+      });
       if (!job.success) {
         expect(isValidation(job.error), job.errorMessage).toBe(true);
         continue;

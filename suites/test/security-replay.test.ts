@@ -65,11 +65,13 @@ describe('the emulator refuses tampered, replayed and stale requests, and used e
         expect(answer.body.Code).toBe('SignatureDoesNotMatch');
 
         // The action swapped for a destructive one: refused, and the sandbox is still there.
-        const deleting = sign(bed.emulator, 'DescribeContainerGroups', { RegionId: bed.emulator.regionId, ContainerGroupId: sandbox.id });
-        const swapped =
-          version.startsWith('V3')
-            ? { ...deleting, headers: { ...deleting.headers, 'x-acs-action': 'DeleteContainerGroup' } }
-            : { ...deleting, url: deleting.url.replace('Action=DescribeContainerGroups', 'Action=DeleteContainerGroup') };
+        const deleting = sign(bed.emulator, 'DescribeContainerGroups', {
+          RegionId: bed.emulator.regionId,
+          ContainerGroupId: sandbox.id,
+        });
+        const swapped = version.startsWith('V3')
+          ? { ...deleting, headers: { ...deleting.headers, 'x-acs-action': 'DeleteContainerGroup' } }
+          : { ...deleting, url: deleting.url.replace('Action=DescribeContainerGroups', 'Action=DeleteContainerGroup') };
         const refused = await send(swapped);
         expect(refused.status).toBe(400);
         expect(refused.body.Code).toBe('SignatureDoesNotMatch');
@@ -85,7 +87,11 @@ describe('the emulator refuses tampered, replayed and stale requests, and used e
       });
 
       it('refuses a request signed with another secret', async () => {
-        const request = sign({ ...bed.emulator, credentials: { ...bed.emulator.credentials, accessKeySecret: 'not-the-secret' } }, 'DescribeContainerGroups', list());
+        const request = sign(
+          { ...bed.emulator, credentials: { ...bed.emulator.credentials, accessKeySecret: 'not-the-secret' } },
+          'DescribeContainerGroups',
+          list(),
+        );
         const answer = await send(request);
         expect(answer.status).toBe(400);
         expect(answer.body.Code).toBe('SignatureDoesNotMatch');

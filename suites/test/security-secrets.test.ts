@@ -14,7 +14,14 @@ import { EciSandbox } from '@eci-sandbox/sdk';
 // messages, error messages and stacks, CLI output with --debug — even when calls fail (faults on).
 
 const CLI = resolve(fileURLToPath(new URL('../../apps/cli/dist/cli.js', import.meta.url)));
-const FAULTS = { seed: 3, throttleRate: 0.15, serverErrorRate: 0.1, connectionResetRate: 0.05, dropStreamRate: 0.1, dropStreamAfterBytes: 8 };
+const FAULTS = {
+  seed: 3,
+  throttleRate: 0.15,
+  serverErrorRate: 0.1,
+  connectionResetRate: 0.05,
+  dropStreamRate: 0.1,
+  dropStreamAfterBytes: 8,
+};
 const ACCESS_KEY_SECRET = 'SecretKey0123456789abcdefghijKLMN';
 const SECURITY_TOKEN = 'CAIS-sts-token-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef';
 
@@ -72,7 +79,10 @@ function leaks(texts: string[], captured: Captured): string[] {
   const found: string[] = [];
   for (const needle of needles(captured)) {
     for (const text of texts) {
-      if (text.includes(needle)) found.push(`${needle.slice(0, 6)}… found in: ${text.slice(Math.max(0, text.indexOf(needle) - 60), text.indexOf(needle)).replace(/\s+/g, ' ')}`);
+      if (text.includes(needle))
+        found.push(
+          `${needle.slice(0, 6)}… found in: ${text.slice(Math.max(0, text.indexOf(needle) - 60), text.indexOf(needle)).replace(/\s+/g, ' ')}`,
+        );
     }
   }
   return found;
@@ -80,7 +90,13 @@ function leaks(texts: string[], captured: Captured): string[] {
 
 function errorTexts(error: unknown, depth = 0): string[] {
   if (!(error instanceof Error) || depth > 5) return error === undefined ? [] : [String(error)];
-  return [error.message, error.stack ?? '', JSON.stringify(error), String(error), ...errorTexts((error as { cause?: unknown }).cause, depth + 1)];
+  return [
+    error.message,
+    error.stack ?? '',
+    JSON.stringify(error),
+    String(error),
+    ...errorTexts((error as { cause?: unknown }).cause, depth + 1),
+  ];
 }
 
 describe('secrets never appear in output, logs or errors', () => {
@@ -110,7 +126,8 @@ describe('secrets never appear in output, logs or errors', () => {
     it(`SDK (${signatureVersion}) with debug logging, under faults`, async () => {
       const captured: Captured = { signatures: new Set(), execTokens: new Set() };
       const texts: string[] = [];
-      const record = (level: string) => (message: string, fields?: unknown) => texts.push(`${level} ${message} ${fields === undefined ? '' : JSON.stringify(fields)}`);
+      const record = (level: string) => (message: string, fields?: unknown) =>
+        texts.push(`${level} ${message} ${fields === undefined ? '' : JSON.stringify(fields)}`);
       const recordingFetch: typeof fetch = async (input, init) => {
         const url = new URL(input instanceof Request ? input.url : String(input));
         const headers = new Headers(init?.headers);
@@ -187,7 +204,11 @@ describe('secrets never appear in output, logs or errors', () => {
     const outputs: string[] = [];
     const cli = (...args: string[]): Promise<{ code: number | null; stdout: string }> =>
       new Promise((done, reject) => {
-        const child = spawn(process.execPath, [CLI, '--debug', ...args], { cwd: directory, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [CLI, '--debug', ...args], {
+          cwd: directory,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

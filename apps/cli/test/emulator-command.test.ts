@@ -8,14 +8,24 @@ describe('eci-sandbox emulator', () => {
 
   it('prints the endpoint and local keys; with them set, other commands work; Ctrl-C stops it cleanly', async () => {
     assertBuilt();
-    const child = spawn(process.execPath, [CLI_PATH, 'emulator', '--runtime', 'process', '--json'], { env: cleanEnv(), cwd: WORK_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_PATH, 'emulator', '--runtime', 'process', '--json'], {
+      env: cleanEnv(),
+      cwd: WORK_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const firstLine = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout }).once('line', resolve);
         child.once('exit', () => reject(new Error('the emulator exited before printing its endpoint')));
       });
-      const started = JSON.parse(firstLine) as { endpoint: string; regionId: string; accessKeyId: string; accessKeySecret: string; runtime: string };
+      const started = JSON.parse(firstLine) as {
+        endpoint: string;
+        regionId: string;
+        accessKeyId: string;
+        accessKeySecret: string;
+        runtime: string;
+      };
       expect(started.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(started.runtime).toBe('process');
       const env = cleanEnv({
@@ -36,11 +46,15 @@ describe('eci-sandbox emulator', () => {
   });
 
   it('prints the export line for people', async () => {
-    const child = spawn(process.execPath, [CLI_PATH, 'emulator', '--runtime', 'process', '--access-key-id', 'LTAIlocaltest', '--access-key-secret', 'local-secret-1'], {
-      env: cleanEnv(),
-      cwd: WORK_DIR,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI_PATH, 'emulator', '--runtime', 'process', '--access-key-id', 'LTAIlocaltest', '--access-key-secret', 'local-secret-1'],
+      {
+        env: cleanEnv(),
+        cwd: WORK_DIR,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let output = '';
     try {

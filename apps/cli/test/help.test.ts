@@ -3,9 +3,26 @@ import { assertBuilt, cleanEnv, removeWorkDir, runCli } from './helpers.js';
 import { afterAll } from 'vitest';
 
 const COMMANDS = [
-  ['create'], ['list'], ['info'], ['delete'], ['restart'], ['sweep'], ['exec'], ['bash'], ['write'], ['read'],
-  ['tmux'], ['tmux', 'start'], ['tmux', 'poll'], ['tmux', 'wait'], ['tmux', 'kill'], ['tmux', 'ls'],
-  ['shell'], ['emulator'], ['mcp'], ['demo'],
+  ['create'],
+  ['list'],
+  ['info'],
+  ['delete'],
+  ['restart'],
+  ['sweep'],
+  ['exec'],
+  ['bash'],
+  ['write'],
+  ['read'],
+  ['tmux'],
+  ['tmux', 'start'],
+  ['tmux', 'poll'],
+  ['tmux', 'wait'],
+  ['tmux', 'kill'],
+  ['tmux', 'ls'],
+  ['shell'],
+  ['emulator'],
+  ['mcp'],
+  ['demo'],
 ];
 
 describe('--help', () => {
@@ -20,13 +37,16 @@ describe('--help', () => {
     expect(run.stdout).toContain('Exit codes:');
   });
 
-  it.each(COMMANDS.map((names) => [names.join(' '), names] as const))('%s --help has examples, exit codes and --json', async (_label, names) => {
-    const run = await runCli([...names, '--help'], { env: cleanEnv() });
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('Examples:');
-    expect(run.stdout).toContain('Exit codes:');
-    expect(run.stdout).toContain('--json');
-  });
+  it.each(COMMANDS.map((names) => [names.join(' '), names] as const))(
+    '%s --help has examples, exit codes and --json',
+    async (_label, names) => {
+      const run = await runCli([...names, '--help'], { env: cleanEnv() });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('Examples:');
+      expect(run.stdout).toContain('Exit codes:');
+      expect(run.stdout).toContain('--json');
+    },
+  );
 
   it('--version prints the version', async () => {
     const run = await runCli(['--version'], { env: cleanEnv() });

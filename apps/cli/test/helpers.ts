@@ -58,22 +58,38 @@ export interface CliRun {
 }
 
 /** Runs the built CLI to its end. */
-export function runCli(args: readonly string[], options: { env: Record<string, string>; input?: Buffer | string; timeoutMs?: number }): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  options: { env: Record<string, string>; input?: Buffer | string; timeoutMs?: number },
+): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { env: options.env, cwd: WORK_DIR, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+      env: options.env,
+      cwd: WORK_DIR,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`eci-sandbox ${args.join(' ')} did not end within ${options.timeoutMs ?? 60_000} ms; stderr: ${Buffer.concat(stderr).toString()}`));
+      reject(
+        new Error(
+          `eci-sandbox ${args.join(' ')} did not end within ${options.timeoutMs ?? 60_000} ms; stderr: ${Buffer.concat(stderr).toString()}`,
+        ),
+      );
     }, options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (exitCode) => {
       clearTimeout(timer);
       const stdoutBytes = Buffer.concat(stdout);
-      resolvePromise({ exitCode, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: Buffer.concat(stderr).toString('utf8') });
+      resolvePromise({
+        exitCode,
+        stdout: stdoutBytes.toString('utf8'),
+        stdoutBytes,
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      });
     });
     if (options.input !== undefined) child.stdin.end(options.input);
     else child.stdin.end();
@@ -103,7 +119,11 @@ export function tmuxAvailable(): boolean {
 }
 
 /** Polls `condition` until it holds or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor<T>(what: string, condition: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  condition: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await condition();

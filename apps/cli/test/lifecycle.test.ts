@@ -23,16 +23,26 @@ describe('lifecycle commands against the emulator', () => {
   });
 
   it('create --wait --json prints the sandbox, Running', async () => {
-    const before = { describe: emulator.calls.count('DescribeContainerGroups'), create: emulator.calls.count('CreateContainerGroup') };
-    const run = await runCli(['create', '--name', 'cli-life-a', '--tag', 'suite=lifecycle', '--tag', 'owner=ci', '--env', 'A=1', '--wait', '--json'], {
-      env: emulator.env,
-    });
+    const before = {
+      describe: emulator.calls.count('DescribeContainerGroups'),
+      create: emulator.calls.count('CreateContainerGroup'),
+    };
+    const run = await runCli(
+      ['create', '--name', 'cli-life-a', '--tag', 'suite=lifecycle', '--tag', 'owner=ci', '--env', 'A=1', '--wait', '--json'],
+      {
+        env: emulator.env,
+      },
+    );
     expect(run.exitCode, run.stderr).toBe(0);
     const body = parseJson<{ sandboxId: string; status: string; sandbox: SandboxJson; requestId: string }>(run);
     created.push(body.sandboxId);
     expect(body.sandboxId).toMatch(/^eci-/);
     expect(body.status).toBe('Running');
-    expect(body.sandbox).toMatchObject({ sandboxId: body.sandboxId, name: 'cli-life-a', tags: { suite: 'lifecycle', owner: 'ci' } });
+    expect(body.sandbox).toMatchObject({
+      sandboxId: body.sandboxId,
+      name: 'cli-life-a',
+      tags: { suite: 'lifecycle', owner: 'ci' },
+    });
     expect(body.sandbox).not.toHaveProperty('raw');
     expect(body.requestId).not.toBe('');
     // The SDK describes the Running sandbox once and the CLI prints that: no second describe.
@@ -41,7 +51,9 @@ describe('lifecycle commands against the emulator', () => {
   });
 
   it('create without --json prints the id alone on stdout', async () => {
-    const run = await runCli(['create', '--name', 'cli-life-b', '--tag', 'suite=lifecycle', '--ttl', '1h'], { env: emulator.env });
+    const run = await runCli(['create', '--name', 'cli-life-b', '--tag', 'suite=lifecycle', '--ttl', '1h'], {
+      env: emulator.env,
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     const id = run.stdout.trim();
     created.push(id);
@@ -71,7 +83,9 @@ describe('lifecycle commands against the emulator', () => {
     const json = parseJson<{ sandbox: SandboxJson }>(await runCli(['info', id, '--json'], { env: emulator.env }));
     expect(json.sandbox.sandboxId).toBe(id);
 
-    const restart = parseJson<{ sandboxId: string; restarted: boolean }>(await runCli(['restart', id, '--json'], { env: emulator.env }));
+    const restart = parseJson<{ sandboxId: string; restarted: boolean }>(
+      await runCli(['restart', id, '--json'], { env: emulator.env }),
+    );
     expect(restart).toMatchObject({ sandboxId: id, restarted: true });
   });
 
@@ -102,7 +116,10 @@ describe('lifecycle commands against the emulator', () => {
     expect(missing.exitCode).toBe(2);
     const asJson = await runCli(['create', '--memory', '0', '--json'], { env: emulator.env });
     expect(asJson.exitCode).toBe(2);
-    expect(parseJson(asJson)).toEqual({ error: { message: '--memory must be a positive number, got "0"', code: 'UsageError' }, exitCode: 2 });
+    expect(parseJson(asJson)).toEqual({
+      error: { message: '--memory must be a positive number, got "0"', code: 'UsageError' },
+      exitCode: 2,
+    });
     const commanderJson = await runCli(['list', '--frobnicate', '--json'], { env: emulator.env });
     expect(parseJson<{ exitCode: number }>(commanderJson).exitCode).toBe(2);
     expect(emulator.calls.count()).toBe(before);
@@ -112,7 +129,9 @@ describe('lifecycle commands against the emulator', () => {
     const secret = emulator.env.ECI_SANDBOX_ACCESS_KEY_SECRET!;
     const run = await runCli(['info', 'eci-doesnotexist0000', '--debug'], { env: emulator.env });
     expect(run.stdout + run.stderr).not.toContain(secret);
-    const wrongKey = await runCli(['list'], { env: { ...emulator.env, ECI_SANDBOX_ACCESS_KEY_SECRET: 'wrong-secret-value-123' } });
+    const wrongKey = await runCli(['list'], {
+      env: { ...emulator.env, ECI_SANDBOX_ACCESS_KEY_SECRET: 'wrong-secret-value-123' },
+    });
     expect(wrongKey.exitCode).toBe(1);
     expect(wrongKey.stdout + wrongKey.stderr).not.toContain('wrong-secret-value-123');
   });
@@ -124,11 +143,15 @@ describe('lifecycle commands against the emulator', () => {
     expect(dry.dryRun).toBe(true);
     expect(dry.matched.map((entry) => entry.sandboxId).sort()).toEqual([...created].sort());
     expect(dry.deleted).toEqual([]);
-    const stillThere = parseJson<{ totalCount: number }>(await runCli(['list', '--tag', 'suite=lifecycle', '--json'], { env: emulator.env }));
+    const stillThere = parseJson<{ totalCount: number }>(
+      await runCli(['list', '--tag', 'suite=lifecycle', '--json'], { env: emulator.env }),
+    );
     expect(stillThere.totalCount).toBe(created.length);
 
     // Without filters, sweep only takes sandboxes past their deadline: these are not.
-    const defaultSweep = parseJson<{ matched: Array<{ sandboxId: string }> }>(await runCli(['sweep', '--dry-run', '--json'], { env: emulator.env }));
+    const defaultSweep = parseJson<{ matched: Array<{ sandboxId: string }> }>(
+      await runCli(['sweep', '--dry-run', '--json'], { env: emulator.env }),
+    );
     expect(defaultSweep.matched.filter((entry) => created.includes(entry.sandboxId))).toEqual([]);
 
     const keep = created.shift()!;
@@ -145,7 +168,9 @@ describe('lifecycle commands against the emulator', () => {
       const info = await runCli(['info', sandboxId, '--json'], { env: emulator.env });
       return info.exitCode === 0 && parseJson<{ sandbox: SandboxJson }>(info).sandbox.status !== 'Running';
     });
-    const dry = parseJson<{ matched: Array<{ sandboxId: string }> }>(await runCli(['sweep', '--dry-run', '--json'], { env: emulator.env }));
+    const dry = parseJson<{ matched: Array<{ sandboxId: string }> }>(
+      await runCli(['sweep', '--dry-run', '--json'], { env: emulator.env }),
+    );
     expect(dry.matched.map((entry) => entry.sandboxId)).toContain(sandboxId);
     const swept = parseJson<{ deleted: string[] }>(await runCli(['sweep', '--json'], { env: emulator.env }));
     expect(swept.deleted).toContain(sandboxId);

@@ -44,7 +44,10 @@ describe('eci-sandbox logs', () => {
   });
 
   it('--json gives { sandboxId, containerName, content, requestId }; one describe and one log call', async () => {
-    const before = { describe: emulator.calls.count('DescribeContainerGroups'), log: emulator.calls.count('DescribeContainerLog') };
+    const before = {
+      describe: emulator.calls.count('DescribeContainerGroups'),
+      log: emulator.calls.count('DescribeContainerLog'),
+    };
     const run = await runCli(['logs', sandboxId, '--tail', '1', '--json'], { env: emulator.env });
     expect(run.exitCode).toBe(0);
     const body = parseJson<{ sandboxId: string; containerName: string; content: string; requestId: string }>(run);

@@ -17,14 +17,21 @@ describe('eci-sandbox mcp, driven by the official MCP client over stdio', () => 
 
   beforeAll(async () => {
     emulator = await startTestEmulator();
-    transport = new StdioClientTransport({ command: process.execPath, args: [CLI_PATH, 'mcp'], env: emulator.env, cwd: WORK_DIR, stderr: 'pipe' });
+    transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI_PATH, 'mcp'],
+      env: emulator.env,
+      cwd: WORK_DIR,
+      stderr: 'pipe',
+    });
     transport.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     client = new Client({ name: 'eci-sandbox-test', version: '0.0.0' });
     await client.connect(transport);
   });
 
   afterAll(async () => {
-    if (sandboxId) await client.callTool({ name: 'delete_sandbox', arguments: { sandboxId, force: true } }).catch(() => undefined);
+    if (sandboxId)
+      await client.callTool({ name: 'delete_sandbox', arguments: { sandboxId, force: true } }).catch(() => undefined);
     await client?.close();
     await emulator?.close();
     removeWorkDir();
@@ -33,7 +40,9 @@ describe('eci-sandbox mcp, driven by the official MCP client over stdio', () => 
   it('lists the lifecycle tools and the agent tools, each agent tool taking a sandboxId', async () => {
     const { tools } = await client.listTools();
     const names = tools.map((tool) => tool.name);
-    expect(names).toEqual(expect.arrayContaining(['create_sandbox', 'list_sandboxes', 'delete_sandbox', 'bash', 'read_file', 'write_file']));
+    expect(names).toEqual(
+      expect.arrayContaining(['create_sandbox', 'list_sandboxes', 'delete_sandbox', 'bash', 'read_file', 'write_file']),
+    );
     const bash = tools.find((tool) => tool.name === 'bash')!;
     expect(bash.inputSchema.required).toEqual(expect.arrayContaining(['sandboxId', 'command']));
   });
@@ -44,7 +53,10 @@ describe('eci-sandbox mcp, driven by the official MCP client over stdio', () => 
     sandboxId = (JSON.parse(textOf(created)) as { sandboxId: string }).sandboxId;
     expect(sandboxId).toMatch(/^eci-/);
 
-    const bash = await client.callTool({ name: 'bash', arguments: { sandboxId, command: 'cd /tmp && echo "from mcp $((40+2))" > mcp.txt && cat mcp.txt' } });
+    const bash = await client.callTool({
+      name: 'bash',
+      arguments: { sandboxId, command: 'cd /tmp && echo "from mcp $((40+2))" > mcp.txt && cat mcp.txt' },
+    });
     expect(bash.isError, textOf(bash)).toBeFalsy();
     expect(textOf(bash)).toContain('from mcp 42');
 

@@ -2,7 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_PATH, WORK_DIR, parseJson, removeWorkDir, runCli, startTestEmulator, tmuxAvailable, waitFor, type TestEmulator } from './helpers.js';
+import {
+  CLI_PATH,
+  WORK_DIR,
+  parseJson,
+  removeWorkDir,
+  runCli,
+  startTestEmulator,
+  tmuxAvailable,
+  waitFor,
+  type TestEmulator,
+} from './helpers.js';
 
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -27,7 +37,9 @@ describe.skipIf(!tmuxAvailable())('eci-sandbox shell under a real terminal (need
 
   beforeAll(async () => {
     emulator = await startTestEmulator();
-    sandboxId = parseJson<{ sandboxId: string }>(await runCli(['create', '--name', 'cli-shell', '--wait', '--json'], { env: emulator.env })).sandboxId;
+    sandboxId = parseJson<{ sandboxId: string }>(
+      await runCli(['create', '--name', 'cli-shell', '--wait', '--json'], { env: emulator.env }),
+    ).sandboxId;
     const script = join(WORK_DIR, 'run-shell.sh');
     const exports = Object.entries(emulator.env)
       .filter(([key]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
@@ -62,7 +74,11 @@ describe.skipIf(!tmuxAvailable())('eci-sandbox shell under a real terminal (need
     tmux('send-keys', '-t', 'cli', 'C-c');
     type('echo "after-ctrl-c=$((1+1))"');
     await waitFor('the shell to survive Ctrl-C', () => screen().includes('after-ctrl-c=2'));
-    expect(screen().split('\n').some((line) => line.trim() === 'slept-through')).toBe(false);
+    expect(
+      screen()
+        .split('\n')
+        .some((line) => line.trim() === 'slept-through'),
+    ).toBe(false);
     expect(screen()).not.toContain('CLI_EXIT=');
 
     type('exit 5');

@@ -3,7 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_PATH, WORK_DIR, parseJson, removeWorkDir, runCli, startTestEmulator, tmuxAvailable, type TestEmulator } from './helpers.js';
+import {
+  CLI_PATH,
+  WORK_DIR,
+  parseJson,
+  removeWorkDir,
+  runCli,
+  startTestEmulator,
+  tmuxAvailable,
+  type TestEmulator,
+} from './helpers.js';
 
 describe('working inside a sandbox', () => {
   let emulator: TestEmulator;
@@ -31,13 +40,23 @@ describe('working inside a sandbox', () => {
   it('bash --cwd and --json give the documented shape', async () => {
     const run = await runCli(['bash', sandboxId, '--cwd', '/tmp', 'pwd', '--json'], { env: emulator.env });
     expect(run.exitCode).toBe(0);
-    const body = parseJson<{ exitCode: number; stdout: string; stderr: string; truncated: boolean; durationMs: number; requestId: string }>(run);
+    const body = parseJson<{
+      exitCode: number;
+      stdout: string;
+      stderr: string;
+      truncated: boolean;
+      durationMs: number;
+      requestId: string;
+    }>(run);
     expect(body).toMatchObject({ exitCode: 0, stdout: '/tmp\n', stderr: '', truncated: false });
     expect(typeof body.durationMs).toBe('number');
   });
 
   it('bash: Ctrl-C (SIGINT) cancels the remote command and exits 130', async () => {
-    const child = spawn(process.execPath, [CLI_PATH, 'bash', sandboxId, 'echo started; sleep 30; echo finished'], { env: emulator.env, cwd: WORK_DIR });
+    const child = spawn(process.execPath, [CLI_PATH, 'bash', sandboxId, 'echo started; sleep 30; echo finished'], {
+      env: emulator.env,
+      cwd: WORK_DIR,
+    });
     let stdout = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await new Promise<void>((resolve) =>
@@ -52,7 +71,9 @@ describe('working inside a sandbox', () => {
   });
 
   it('exec runs an argv without a shell and keeps its exit code', async () => {
-    const run = await runCli(['exec', sandboxId, '--', 'sh', '-c', 'printf "%s|" "$0" "$@"; exit 4', 'a b', 'c'], { env: emulator.env });
+    const run = await runCli(['exec', sandboxId, '--', 'sh', '-c', 'printf "%s|" "$0" "$@"; exit 4', 'a b', 'c'], {
+      env: emulator.env,
+    });
     expect(run.exitCode).toBe(4);
     expect(run.stdout).toBe('a b|c|');
   });
@@ -80,7 +101,9 @@ describe('working inside a sandbox', () => {
     );
     expect(read).toMatchObject({ output: target, bytes: 4096 });
     expect(readFileSync(target).equals(content)).toBe(true);
-    const inline = parseJson<{ contentBase64: string }>(await runCli(['read', sandboxId, '/tmp/cli-file.bin', '--json'], { env: emulator.env }));
+    const inline = parseJson<{ contentBase64: string }>(
+      await runCli(['read', sandboxId, '/tmp/cli-file.bin', '--json'], { env: emulator.env }),
+    );
     expect(Buffer.from(inline.contentBase64, 'base64').equals(content)).toBe(true);
   });
 
@@ -95,15 +118,21 @@ describe('working inside a sandbox', () => {
 
   describe.skipIf(!tmuxAvailable())('tmux jobs (needs tmux)', () => {
     it('start, ls, poll, wait with live output and the job exit code, kill', async () => {
-      const start = await runCli(['tmux', 'start', sandboxId, 'echo first; sleep 0.5; echo second; exit 3'], { env: emulator.env });
+      const start = await runCli(['tmux', 'start', sandboxId, 'echo first; sleep 0.5; echo second; exit 3'], {
+        env: emulator.env,
+      });
       expect(start.exitCode, start.stderr).toBe(0);
       const sessionId = start.stdout.trim();
       expect(sessionId).not.toBe('');
 
-      const list = parseJson<{ sessions: Array<{ sessionId: string }> }>(await runCli(['tmux', 'ls', sandboxId, '--json'], { env: emulator.env }));
+      const list = parseJson<{ sessions: Array<{ sessionId: string }> }>(
+        await runCli(['tmux', 'ls', sandboxId, '--json'], { env: emulator.env }),
+      );
       expect(list.sessions.map((session) => session.sessionId)).toContain(sessionId);
 
-      const poll = parseJson<{ sessionId: string; status: string }>(await runCli(['tmux', 'poll', sandboxId, sessionId, '--json'], { env: emulator.env }));
+      const poll = parseJson<{ sessionId: string; status: string }>(
+        await runCli(['tmux', 'poll', sandboxId, sessionId, '--json'], { env: emulator.env }),
+      );
       expect(poll.sessionId).toBe(sessionId);
       expect(['RUNNING', 'COMPLETED']).toContain(poll.status);
 
@@ -112,7 +141,9 @@ describe('working inside a sandbox', () => {
       expect(wait.stdout).toContain('second');
       expect(wait.stderr).toContain('COMPLETED');
 
-      const long = (await runCli(['tmux', 'start', sandboxId, 'sleep 60', '--session', 'cli-long'], { env: emulator.env })).stdout.trim();
+      const long = (
+        await runCli(['tmux', 'start', sandboxId, 'sleep 60', '--session', 'cli-long'], { env: emulator.env })
+      ).stdout.trim();
       expect(long).toBe('cli-long');
       const timedOut = await runCli(['tmux', 'wait', sandboxId, long, '--timeout', '1s', '--json'], { env: emulator.env });
       expect(timedOut.exitCode).toBe(124);

@@ -31,19 +31,29 @@ describe('EciClient configuration', () => {
     expect(request?.headers.get('x-acs-version')).toBe('2018-08-08');
     expect(request?.headers.get('x-acs-date')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(request?.headers.get('x-acs-content-sha256')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-    expect(request?.headers.get('authorization')).toMatch(/^ACS3-HMAC-SHA256 Credential=LTAIexample,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}$/);
+    expect(request?.headers.get('authorization')).toMatch(
+      /^ACS3-HMAC-SHA256 Credential=LTAIexample,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}$/,
+    );
     expect(request?.headers.get('user-agent')).toContain(`eci-sandbox-core-api/${VERSION}`);
   });
 
   it('derives the endpoint from the region, accepts a host or a URL', () => {
     expect(new EciClient({ ...KEYS, regionId: 'ap-southeast-1' }).endpoint).toBe('https://eci.ap-southeast-1.aliyuncs.com/');
-    expect(new EciClient({ ...KEYS, endpoint: 'eci-vpc.cn-hangzhou.aliyuncs.com' }).endpoint).toBe('https://eci-vpc.cn-hangzhou.aliyuncs.com/');
+    expect(new EciClient({ ...KEYS, endpoint: 'eci-vpc.cn-hangzhou.aliyuncs.com' }).endpoint).toBe(
+      'https://eci-vpc.cn-hangzhou.aliyuncs.com/',
+    );
     expect(new EciClient({ ...KEYS, endpoint: 'http://127.0.0.1:8745' }).endpoint).toBe('http://127.0.0.1:8745/');
   });
 
   it('sends V1 common parameters with a timestamp without milliseconds', async () => {
     const { sent, fetch } = recorder();
-    await new EciClient({ ...KEYS, securityToken: 'token-value', signatureVersion: 'v1', userAgent: 'my-app/1.0', fetch }).describeContainerGroups();
+    await new EciClient({
+      ...KEYS,
+      securityToken: 'token-value',
+      signatureVersion: 'v1',
+      userAgent: 'my-app/1.0',
+      fetch,
+    }).describeContainerGroups();
     const query = sent[0]?.url.searchParams;
     expect(Object.fromEntries(query ?? [])).toMatchObject({
       Action: 'DescribeContainerGroups',
@@ -63,7 +73,13 @@ describe('EciClient configuration', () => {
   });
 
   it('fromEnv reads loadConfig settings', () => {
-    const client = EciClient.fromEnv({}, { env: { ALIBABA_CLOUD_ACCESS_KEY_ID: 'id', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's', ECI_SANDBOX_REGION_ID: 'cn-beijing' }, envFile: false });
+    const client = EciClient.fromEnv(
+      {},
+      {
+        env: { ALIBABA_CLOUD_ACCESS_KEY_ID: 'id', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's', ECI_SANDBOX_REGION_ID: 'cn-beijing' },
+        envFile: false,
+      },
+    );
     expect(client.regionId).toBe('cn-beijing');
     expect(client.endpoint).toBe('https://eci.cn-beijing.aliyuncs.com/');
   });

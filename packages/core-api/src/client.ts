@@ -199,7 +199,10 @@ const clientOptionsSchema = z.strictObject({
   fetch: functionSchema.optional(),
   userAgent: z.string().optional(),
   logger: z
-    .custom<EciLogger>((value) => value !== null && typeof value === 'object', 'must be an object with debug/info/warn/error functions')
+    .custom<EciLogger>(
+      (value) => value !== null && typeof value === 'object',
+      'must be an object with debug/info/warn/error functions',
+    )
     .optional(),
   rateLimits: z
     .union([
@@ -238,7 +241,11 @@ function resolveEndpoint(endpoint: string | undefined, regionId: string): URL {
     try {
       url = new URL(value);
     } catch (error) {
-      throw new EciValidationError('endpoint', `endpoint "${value}" is not a valid URL; use a host such as eci.cn-shanghai.aliyuncs.com or a URL such as http://127.0.0.1:8745.`, { cause: error });
+      throw new EciValidationError(
+        'endpoint',
+        `endpoint "${value}" is not a valid URL; use a host such as eci.cn-shanghai.aliyuncs.com or a URL such as http://127.0.0.1:8745.`,
+        { cause: error },
+      );
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       throw new EciValidationError('endpoint', `endpoint must use http or https, got ${url.protocol}`);
@@ -246,7 +253,10 @@ function resolveEndpoint(endpoint: string | undefined, regionId: string): URL {
     return url;
   }
   if (!HOST.test(value)) {
-    throw new EciValidationError('endpoint', `endpoint "${value}" is not a host name; use a host such as eci.cn-shanghai.aliyuncs.com or a URL such as http://127.0.0.1:8745.`);
+    throw new EciValidationError(
+      'endpoint',
+      `endpoint "${value}" is not a host name; use a host such as eci.cn-shanghai.aliyuncs.com or a URL such as http://127.0.0.1:8745.`,
+    );
   }
   return new URL(`https://${value}/`);
 }
@@ -263,7 +273,14 @@ function encodeQuery(params: Record<string, string>): string {
 }
 
 // Failures that prove the request never left this machine.
-const BEFORE_SEND_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const BEFORE_SEND_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function errorCodes(error: unknown): string[] {
   const codes: string[] = [];
@@ -323,7 +340,10 @@ export class EciClient {
     const parsed = validateInput(clientOptionsSchema, options, 'new EciClient()');
     if (parsed.credentials) {
       if (parsed.accessKeyId || parsed.accessKeySecret || parsed.securityToken) {
-        throw new EciValidationError('credentials', 'new EciClient(): pass either credentials or accessKeyId/accessKeySecret/securityToken, not both.');
+        throw new EciValidationError(
+          'credentials',
+          'new EciClient(): pass either credentials or accessKeyId/accessKeySecret/securityToken, not both.',
+        );
       }
       this.credentials = new CredentialsCache(parsed.credentials as CredentialsProvider);
     } else {
@@ -356,7 +376,9 @@ export class EciClient {
     this.userAgent = `eci-sandbox-core-api/${VERSION} (node ${process.version}; ${process.platform})${parsed.userAgent ? ` ${parsed.userAgent}` : ''}`;
     this.logger = parsed.logger;
     this.rateLimiter =
-      parsed.rateLimits === false ? undefined : new RateLimiter({ limits: parsed.rateLimits ?? {}, now: () => performance.now() });
+      parsed.rateLimits === false
+        ? undefined
+        : new RateLimiter({ limits: parsed.rateLimits ?? {}, now: () => performance.now() });
   }
 
   /** A client configured by {@link loadConfig} (environment over `.env`), with `overrides` on top. */
@@ -380,7 +402,10 @@ export class EciClient {
     callOptions: CallOptions = {},
   ): Promise<Record<string, unknown>> {
     if (typeof action !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(action)) {
-      throw new EciValidationError('action', `request(): action must be an ECI action name such as "DescribeContainerGroups", got ${JSON.stringify(action)}.`);
+      throw new EciValidationError(
+        'action',
+        `request(): action must be an ECI action name such as "DescribeContainerGroups", got ${JSON.stringify(action)}.`,
+      );
     }
     if (!isRecord(params)) throw new EciValidationError('params', 'request(): params must be an object of ECI parameters.');
     const options = validateInput(callOptionsSchema, callOptions, `${action}`, 'callOptions');
@@ -389,7 +414,10 @@ export class EciClient {
   }
 
   /** Creates a container group. A `clientToken` is generated when none is given, so retries cannot create duplicates. */
-  async createContainerGroup(options: CreateContainerGroupOptions, callOptions: CallOptions = {}): Promise<CreateContainerGroupResult> {
+  async createContainerGroup(
+    options: CreateContainerGroupOptions,
+    callOptions: CallOptions = {},
+  ): Promise<CreateContainerGroupResult> {
     const action = 'CreateContainerGroup';
     const input = validateInput(createContainerGroupSchema, options, action);
     const call = validateInput(callOptionsSchema, callOptions, action, 'callOptions');
@@ -419,7 +447,10 @@ export class EciClient {
   }
 
   /** Every container group matching `filters`, following `NextToken` page after page. */
-  async *iterateContainerGroups(filters: ContainerGroupFilters = {}, callOptions: CallOptions = {}): AsyncGenerator<ContainerGroup, void, undefined> {
+  async *iterateContainerGroups(
+    filters: ContainerGroupFilters = {},
+    callOptions: CallOptions = {},
+  ): AsyncGenerator<ContainerGroup, void, undefined> {
     if (isRecord(filters) && 'nextToken' in filters) {
       throw new EciValidationError('nextToken', 'iterateContainerGroups(): nextToken is managed by the iterator; remove it.');
     }
@@ -430,7 +461,9 @@ export class EciClient {
       yield* page.containerGroups;
       nextToken = page.nextToken;
       if (nextToken && seen.has(nextToken)) {
-        throw new EciError(`DescribeContainerGroups returned the page token "${nextToken}" twice; stopping to avoid an endless loop.`);
+        throw new EciError(
+          `DescribeContainerGroups returned the page token "${nextToken}" twice; stopping to avoid an endless loop.`,
+        );
       }
       if (nextToken) seen.add(nextToken);
     } while (nextToken);
@@ -453,7 +486,12 @@ export class EciClient {
     const action = 'DeleteContainerGroup';
     const input = validateInput(deleteContainerGroupSchema, options, action);
     const call = validateInput(callOptionsSchema, callOptions, action, 'callOptions');
-    const body = await this.send(action, flattenParams(deleteContainerGroupToWire(input, input.clientToken ?? randomUUID())), call, 'retryable-errors');
+    const body = await this.send(
+      action,
+      flattenParams(deleteContainerGroupToWire(input, input.clientToken ?? randomUUID())),
+      call,
+      'retryable-errors',
+    );
     return parseResponse(requestIdResultSchema, body, action);
   }
 
@@ -462,7 +500,12 @@ export class EciClient {
     const action = 'RestartContainerGroup';
     const input = validateInput(restartContainerGroupSchema, options, action);
     const call = validateInput(callOptionsSchema, callOptions, action, 'callOptions');
-    const body = await this.send(action, flattenParams(restartContainerGroupToWire(input, input.clientToken ?? randomUUID())), call, 'retryable-errors');
+    const body = await this.send(
+      action,
+      flattenParams(restartContainerGroupToWire(input, input.clientToken ?? randomUUID())),
+      call,
+      'retryable-errors',
+    );
     return parseResponse(requestIdResultSchema, body, action);
   }
 
@@ -471,7 +514,10 @@ export class EciClient {
    * `Stdin` is always sent (default false; ECI's own default is true). Retried only on throttling
    * and on connections that failed before sending: the command may already have run otherwise.
    */
-  async execContainerCommand(options: ExecContainerCommandOptions, callOptions: CallOptions = {}): Promise<ExecContainerCommandResult> {
+  async execContainerCommand(
+    options: ExecContainerCommandOptions,
+    callOptions: CallOptions = {},
+  ): Promise<ExecContainerCommandResult> {
     const action = 'ExecContainerCommand';
     const input = validateInput(execContainerCommandSchema, options, action);
     const call = validateInput(callOptionsSchema, callOptions, action, 'callOptions');
@@ -480,7 +526,10 @@ export class EciClient {
   }
 
   /** Reads a container's log (at most 2000 lines, 1 MiB). */
-  async describeContainerLog(options: DescribeContainerLogOptions, callOptions: CallOptions = {}): Promise<DescribeContainerLogResult> {
+  async describeContainerLog(
+    options: DescribeContainerLogOptions,
+    callOptions: CallOptions = {},
+  ): Promise<DescribeContainerLogResult> {
     const action = 'DescribeContainerLog';
     const input = validateInput(describeContainerLogSchema, options, action);
     const call = validateInput(callOptionsSchema, callOptions, action, 'callOptions');
@@ -620,15 +669,21 @@ export class EciClient {
 
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, Math.max(0, deadline - performance.now()));
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        controller.abort();
+      },
+      Math.max(0, deadline - performance.now()),
+    );
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
 
     const started = performance.now();
-    this.log('debug', `${action} attempt ${attempt + 1}: POST ${this.url.origin}${this.url.pathname} (signature ${this.signatureVersion}).`);
+    this.log(
+      'debug',
+      `${action} attempt ${attempt + 1}: POST ${this.url.origin}${this.url.pathname} (signature ${this.signatureVersion}).`,
+    );
     let status: number;
     let retryAfter: string | null;
     let text: string;
@@ -640,7 +695,10 @@ export class EciClient {
     } catch (error) {
       if (signal?.aborted) throw new EciAbortError(`${action} was aborted.`, { cause: signal.reason, secrets });
       if (timedOut) {
-        throw new EciTimeoutError(`${action} got no answer within its ${timeoutMs} ms timeout; raise timeoutMs or check the network path to ${this.url.host}.`, { cause: error, secrets });
+        throw new EciTimeoutError(
+          `${action} got no answer within its ${timeoutMs} ms timeout; raise timeoutMs or check the network path to ${this.url.host}.`,
+          { cause: error, secrets },
+        );
       }
       const codes = errorCodes(error);
       const reason = codes[0] ?? (error instanceof Error ? error.message : String(error));
@@ -661,7 +719,10 @@ export class EciClient {
     }
     const record = isRecord(body) ? body : {};
     const requestId = stringField(record, 'RequestId');
-    this.log('debug', `${action} → HTTP ${status} in ${Math.round(performance.now() - started)} ms${requestId ? ` (RequestId ${requestId})` : ''}.`);
+    this.log(
+      'debug',
+      `${action} → HTTP ${status} in ${Math.round(performance.now() - started)} ms${requestId ? ` (RequestId ${requestId})` : ''}.`,
+    );
 
     if (status >= 400) {
       const retryAfterMs = parseRetryAfter(retryAfter);
@@ -682,13 +743,19 @@ export class EciClient {
       );
     }
     if (body === undefined || !isRecord(body)) {
-      throw new EciError(`${action} returned HTTP ${status} with a body that is not a JSON object: ${text.slice(0, 200)}`, { secrets });
+      throw new EciError(`${action} returned HTTP ${status} with a body that is not a JSON object: ${text.slice(0, 200)}`, {
+        secrets,
+      });
     }
     return body;
   }
 
   /** Builds the URL and headers of one attempt, with a fresh nonce, timestamp and signature. */
-  private sign(action: string, params: Record<string, string>, credentials: EciCredentials): { url: string; headers: Record<string, string> } {
+  private sign(
+    action: string,
+    params: Record<string, string>,
+    credentials: EciCredentials,
+  ): { url: string; headers: Record<string, string> } {
     const base = `${this.url.origin}${this.url.pathname}`;
     const common = { 'user-agent': this.userAgent, accept: 'application/json' };
     if (this.signatureVersion === 'v1') {

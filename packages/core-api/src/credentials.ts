@@ -18,7 +18,8 @@ export const CREDENTIALS_REFRESH_MARGIN_MS = 60_000;
 
 function expiresAt(expiration: EciCredentials['expiration']): number | undefined {
   if (expiration === undefined) return undefined;
-  const time = expiration instanceof Date ? expiration.getTime() : typeof expiration === 'number' ? expiration : Date.parse(expiration);
+  const time =
+    expiration instanceof Date ? expiration.getTime() : typeof expiration === 'number' ? expiration : Date.parse(expiration);
   return Number.isNaN(time) ? undefined : time;
 }
 
@@ -48,10 +49,9 @@ export class CredentialsCache {
     try {
       credentials = await this.provider();
     } catch (error) {
-      throw new EciError(
-        `The credentials provider failed: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
+      throw new EciError(`The credentials provider failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
     if (!credentials || typeof credentials.accessKeyId !== 'string' || !credentials.accessKeyId) {
       throw new EciValidationError('credentials.accessKeyId', 'The credentials provider returned no accessKeyId.');

@@ -45,7 +45,13 @@ describe('createApiError', () => {
     });
     expect(error).toBeInstanceOf(EciApiError);
     expect(error).toBeInstanceOf(EciError);
-    expect(error).toMatchObject({ code: 'InvalidTimeStamp.Expired', requestId: 'REQ-1', httpStatus: 400, retryable: false, name: 'EciApiError' });
+    expect(error).toMatchObject({
+      code: 'InvalidTimeStamp.Expired',
+      requestId: 'REQ-1',
+      httpStatus: 400,
+      retryable: false,
+      name: 'EciApiError',
+    });
     expect(error.message).toMatch(/^DescribeContainerGroups failed: InvalidTimeStamp\.Expired: Specified time stamp/);
     expect(error.message).toMatch(/clock/);
     expect(error.message).toMatch(/RequestId REQ-1/);

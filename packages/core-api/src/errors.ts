@@ -144,7 +144,10 @@ const HINTS: ReadonlyArray<readonly [RegExp, string]> = [
     /^SignatureDoesNotMatch$/,
     'Check that the AccessKey secret belongs to the AccessKey ID and has no stray whitespace, and that the local clock is accurate.',
   ],
-  [/^IncompleteSignature$/, 'The request was not fully signed; check the AccessKey secret and that no proxy rewrites the request.'],
+  [
+    /^IncompleteSignature$/,
+    'The request was not fully signed; check the AccessKey secret and that no proxy rewrites the request.',
+  ],
   [
     /^InvalidTimeStamp\.Expired$/,
     'The local clock differs from the server by more than 15 minutes; synchronise it (NTP) and try again.',
@@ -162,7 +165,10 @@ const HINTS: ReadonlyArray<readonly [RegExp, string]> = [
   ],
   [/Throttling|^Degrade\.Api$/, 'ECI is rate-limiting this account; lower the request rate (see the rateLimits option).'],
   [/^IdempotentParameterMismatch$/, 'The clientToken was already used with different parameters; use a new clientToken.'],
-  [/^IncorrectStatus/, 'The container group is not in a status that allows this action; check it with describeContainerGroupStatus.'],
+  [
+    /^IncorrectStatus/,
+    'The container group is not in a status that allows this action; check it with describeContainerGroupStatus.',
+  ],
   [/^Account\.Arrearage$/, 'The account has an overdue payment; settle it in the Alibaba Cloud console.'],
   [/^InvalidRegionId|^InvalidRegion/, 'Check the regionId option (for example cn-shanghai) and the endpoint.'],
   [/^(ServiceUnavailable|InternalError)$/, 'A transient ECI failure; retrying later usually helps.'],

@@ -4,14 +4,11 @@ import { redactSecrets } from './redact.js';
 describe('redactSecrets', () => {
   it('masks the V1 Signature but keeps SignatureNonce and SignatureMethod', () => {
     const text = 'POST /?SignatureMethod=HMAC-SHA1&SignatureNonce=abc-123&Signature=Zm9v%2Bbar%3D&Action=X';
-    expect(redactSecrets(text)).toBe(
-      'POST /?SignatureMethod=HMAC-SHA1&SignatureNonce=abc-123&Signature=***&Action=X',
-    );
+    expect(redactSecrets(text)).toBe('POST /?SignatureMethod=HMAC-SHA1&SignatureNonce=abc-123&Signature=***&Action=X');
   });
 
   it('masks the signature in an Authorization header', () => {
-    const text =
-      'Authorization: ACS3-HMAC-SHA256 Credential=LTAIabc,SignedHeaders=host;x-acs-date,Signature=0123abcdef';
+    const text = 'Authorization: ACS3-HMAC-SHA256 Credential=LTAIabc,SignedHeaders=host;x-acs-date,Signature=0123abcdef';
     expect(redactSecrets(text)).toBe(
       'Authorization: ACS3-HMAC-SHA256 Credential=LTAIabc,SignedHeaders=host;x-acs-date,Signature=***',
     );

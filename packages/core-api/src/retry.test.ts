@@ -5,7 +5,9 @@ import { backoffDelayMs, parseRetryAfter, retryPolicyFor, shouldRetry } from './
 describe('backoffDelayMs', () => {
   it('is full jitter under an exponential, capped ceiling', () => {
     const top = () => 0.999999;
-    expect([0, 1, 2, 3, 4, 5, 10].map((retry) => backoffDelayMs(retry, { random: top }))).toEqual([499, 999, 1999, 3999, 7999, 7999, 7999]);
+    expect([0, 1, 2, 3, 4, 5, 10].map((retry) => backoffDelayMs(retry, { random: top }))).toEqual([
+      499, 999, 1999, 3999, 7999, 7999, 7999,
+    ]);
     expect(backoffDelayMs(3, { random: () => 0 })).toBe(0);
     expect(backoffDelayMs(1, { random: () => 0.5, baseDelayMs: 100, maxDelayMs: 150 })).toBe(75);
   });
@@ -29,18 +31,21 @@ describe('retry policies', () => {
   const reset = new EciConnectionError('reset');
 
   it('retryable-errors retries every retryable failure', () => {
-    expect([throttled, internal, refused, reset, invalid, new EciAbortError('x')].map((error) => shouldRetry(error, 'retryable-errors'))).toEqual([
+    expect(
+      [throttled, internal, refused, reset, invalid, new EciAbortError('x')].map((error) =>
+        shouldRetry(error, 'retryable-errors'),
+      ),
+    ).toEqual([true, true, true, true, false, false]);
+  });
+
+  it('rejected-only retries only what provably did not run', () => {
+    expect([throttled, internal, refused, reset, invalid].map((error) => shouldRetry(error, 'rejected-only'))).toEqual([
       true,
-      true,
-      true,
+      false,
       true,
       false,
       false,
     ]);
-  });
-
-  it('rejected-only retries only what provably did not run', () => {
-    expect([throttled, internal, refused, reset, invalid].map((error) => shouldRetry(error, 'rejected-only'))).toEqual([true, false, true, false, false]);
   });
 
   it('request() picks a policy from the action name and ClientToken', () => {

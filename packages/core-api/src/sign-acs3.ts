@@ -59,19 +59,10 @@ export function signAcs3(options: SignAcs3Options): SignAcs3Result {
     signed.set(name, [...(signed.get(name) ?? []), ...values]);
   }
   const names = [...signed.keys()].sort(compare);
-  const canonicalHeaders = names
-    .map((name) => `${name}:${[...(signed.get(name) ?? [])].sort(compare).join(',')}\n`)
-    .join('');
+  const canonicalHeaders = names.map((name) => `${name}:${[...(signed.get(name) ?? [])].sort(compare).join(',')}\n`).join('');
   const signedHeaders = names.join(';');
 
-  const canonicalRequest = [
-    method,
-    pathname,
-    canonicalQuery,
-    canonicalHeaders,
-    signedHeaders,
-    payloadHash,
-  ].join('\n');
+  const canonicalRequest = [method, pathname, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash].join('\n');
   const stringToSign = `${ACS3_ALGORITHM}\n${createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')}`;
   const signature = createHmac('sha256', accessKeySecret).update(stringToSign, 'utf8').digest('hex');
   const authorization = `${ACS3_ALGORITHM} Credential=${accessKeyId},SignedHeaders=${signedHeaders},Signature=${signature}`;

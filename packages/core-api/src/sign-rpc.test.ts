@@ -20,9 +20,7 @@ describe('signRpcV1', () => {
     );
   });
   it('matches the documented ECS example signature (vector a)', () => {
-    expect(signRpcV1({ method: 'GET', params: documented, accessKeySecret: 'testsecret' })).toBe(
-      'OLeaidS1JvxuMvnyHOwuJ+uX5qY=',
-    );
+    expect(signRpcV1({ method: 'GET', params: documented, accessKeySecret: 'testsecret' })).toBe('OLeaidS1JvxuMvnyHOwuJ+uX5qY=');
   });
   it('matches the openapi-util unit-test vector (vector d)', () => {
     expect(signRpcV1({ method: '', params: { test: 'ok' }, accessKeySecret: 'accessKeySecret' })).toBe(
@@ -31,8 +29,6 @@ describe('signRpcV1', () => {
   });
   it('does not depend on parameter insertion order', () => {
     const reversed = Object.fromEntries(Object.entries(documented).reverse());
-    expect(signRpcV1({ method: 'GET', params: reversed, accessKeySecret: 'testsecret' })).toBe(
-      'OLeaidS1JvxuMvnyHOwuJ+uX5qY=',
-    );
+    expect(signRpcV1({ method: 'GET', params: reversed, accessKeySecret: 'testsecret' })).toBe('OLeaidS1JvxuMvnyHOwuJ+uX5qY=');
   });
 });

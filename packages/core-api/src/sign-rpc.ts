@@ -26,7 +26,5 @@ export interface SignRpcV1Options {
 
 /** Computes the V1 `Signature` value: Base64(HMAC-SHA1(secret + "&", stringToSign)). */
 export function signRpcV1({ method, params, accessKeySecret }: SignRpcV1Options): string {
-  return createHmac('sha1', `${accessKeySecret}&`)
-    .update(rpcStringToSign(method, params), 'utf8')
-    .digest('base64');
+  return createHmac('sha1', `${accessKeySecret}&`).update(rpcStringToSign(method, params), 'utf8').digest('base64');
 }

@@ -11,7 +11,11 @@ import { signRpcV1 } from './sign-rpc.js';
 const SEEDS = Array.from({ length: 400 }, (_, index) => 0x5eed + index * 7919);
 
 function randomSecret(random: Random): string {
-  return random.next() < 0.2 ? randomValue(random) || 'x' : Array.from({ length: 30 }, () => random.pick([...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'])).join('');
+  return random.next() < 0.2
+    ? randomValue(random) || 'x'
+    : Array.from({ length: 30 }, () => random.pick([...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'])).join(
+        '',
+      );
 }
 
 describe('signatures equal @alicloud/openapi-util over random inputs', () => {
@@ -54,7 +58,8 @@ describe('signatures equal @alicloud/openapi-util over random inputs', () => {
       const extraCount = random.int(0, 3);
       for (let index = 0; index < extraCount; index += 1) {
         const name = `x-acs-${randomName(random).toLowerCase().replace(/\./g, '-')}`;
-        headers[random.next() < 0.5 ? name : name.toUpperCase()] = `${random.pick(['', ' ', '  '])}${randomValue(random).replace(/[\t\n\r]/g, ' ')}${random.pick(['', ' '])}`;
+        headers[random.next() < 0.5 ? name : name.toUpperCase()] =
+          `${random.pick(['', ' ', '  '])}${randomValue(random).replace(/[\t\n\r]/g, ' ')}${random.pick(['', ' '])}`;
       }
       if (random.next() < 0.3) headers['content-type'] = 'application/x-www-form-urlencoded';
       if (random.next() < 0.3) {
@@ -64,7 +69,15 @@ describe('signatures equal @alicloud/openapi-util over random inputs', () => {
       const payloadHash = Array.from({ length: 64 }, () => random.pick([...'0123456789abcdef'])).join('');
       const method = random.pick(['POST', 'GET']);
       const secret = randomSecret(random);
-      const ours = signAcs3({ method, pathname: '/', query, headers, payloadHash, accessKeyId: 'LTAIexample', accessKeySecret: secret });
+      const ours = signAcs3({
+        method,
+        pathname: '/',
+        query,
+        headers,
+        payloadHash,
+        accessKeyId: 'LTAIexample',
+        accessKeySecret: secret,
+      });
       const theirs = OpenApiUtil.getAuthorization(
         { method, pathname: '/', query, headers } as never,
         'ACS3-HMAC-SHA256',
@@ -83,11 +96,21 @@ describe('signatures equal @alicloud/openapi-util over random inputs', () => {
       if (kind === 1) return random.pick([true, false, random.int(-100, 100), 0.5, null, undefined]);
       if (kind === 2) return random.int(0, 1000);
       if (kind === 3) return Array.from({ length: random.int(0, 3) }, () => build(random, depth + 1));
-      return Object.fromEntries(Array.from({ length: random.int(0, 3) }, () => [random.pick(['Name', 'Key', 'Value', 'Command', 'Port']), build(random, depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: random.int(0, 3) }, () => [
+          random.pick(['Name', 'Key', 'Value', 'Command', 'Port']),
+          build(random, depth + 1),
+        ]),
+      );
     };
     for (const seed of SEEDS) {
       const random = createRandom(seed);
-      const input = Object.fromEntries(Array.from({ length: random.int(1, 4) }, () => [random.pick(['Container', 'Tag', 'RegionId', 'Limit']), build(random, 0)]));
+      const input = Object.fromEntries(
+        Array.from({ length: random.int(1, 4) }, () => [
+          random.pick(['Container', 'Tag', 'RegionId', 'Limit']),
+          build(random, 0),
+        ]),
+      );
       expect(flattenParams(input), `seed ${seed}`).toEqual(OpenApiUtil.query(input));
     }
   });

@@ -41,7 +41,15 @@ describe.each(variants)('every typed method ($name)', (variant) => {
       restartPolicy: 'Never',
       tags: { owner: 'tests', 'odd key': "v!'()*~ 中文" },
       containers: [
-        { name: 'main', image: 'alpine:3.20', cpu: 2, memory: 4, command: ['sleep', 'infinity'], env: { A: '1' }, ports: [{ port: 8080 }] },
+        {
+          name: 'main',
+          image: 'alpine:3.20',
+          cpu: 2,
+          memory: 4,
+          command: ['sleep', 'infinity'],
+          env: { A: '1' },
+          ports: [{ port: 8080 }],
+        },
         { name: 'sidecar', image: 'busybox', command: [], args: [] },
       ],
     });
@@ -65,7 +73,11 @@ describe.each(variants)('every typed method ($name)', (variant) => {
       RestartPolicy: 'Never',
     });
     // An empty command list is never sent (it would override the image entrypoint).
-    expect(Object.keys(createHit?.params ?? {}).filter((key) => key.startsWith('Container.2.Command') || key.startsWith('Container.2.Arg'))).toEqual([]);
+    expect(
+      Object.keys(createHit?.params ?? {}).filter(
+        (key) => key.startsWith('Container.2.Command') || key.startsWith('Container.2.Arg'),
+      ),
+    ).toEqual([]);
     expect(createHit?.params.ClientToken).toMatch(/^[\x21-\x7e]{1,64}$/);
 
     const page = await client.describeContainerGroups({ containerGroupIds: [created.containerGroupId], limit: 20 });
@@ -86,20 +98,42 @@ describe.each(variants)('every typed method ($name)', (variant) => {
     const waited = await client.waitForStatus(created.containerGroupId, { target: ['Running'], intervalMs: 5 });
     expect(waited).toMatchObject({ status: 'Running', reachedTarget: true });
 
-    const exec = await client.execContainerCommand({ containerGroupId: created.containerGroupId, containerName: 'main', command: ['/bin/sh', '-c', "echo 'hi there' && ls *"] });
+    const exec = await client.execContainerCommand({
+      containerGroupId: created.containerGroupId,
+      containerName: 'main',
+      command: ['/bin/sh', '-c', "echo 'hi there' && ls *"],
+    });
     expect(exec.webSocketUri).toMatch(/^wss:\/\/.*\?s=tok/);
     const execHit = eci.hitsOf('ExecContainerCommand')[0];
-    expect(execHit?.params).toMatchObject({ Command: JSON.stringify(['/bin/sh', '-c', "echo 'hi there' && ls *"]), Stdin: 'false', TTY: 'false', Sync: 'false' });
+    expect(execHit?.params).toMatchObject({
+      Command: JSON.stringify(['/bin/sh', '-c', "echo 'hi there' && ls *"]),
+      Stdin: 'false',
+      TTY: 'false',
+      Sync: 'false',
+    });
 
-    const sync = await client.execContainerCommand({ containerGroupId: created.containerGroupId, containerName: 'main', command: ['echo', 'ok'], sync: true, stdin: true });
+    const sync = await client.execContainerCommand({
+      containerGroupId: created.containerGroupId,
+      containerName: 'main',
+      command: ['echo', 'ok'],
+      sync: true,
+      stdin: true,
+    });
     expect(sync.syncResponse).toBe('echo ok');
     expect(eci.hitsOf('ExecContainerCommand')[1]?.params).toMatchObject({ Stdin: 'true', Sync: 'true' });
 
-    const log = await client.describeContainerLog({ containerGroupId: created.containerGroupId, containerName: 'main', tail: 2000, timestamps: true });
+    const log = await client.describeContainerLog({
+      containerGroupId: created.containerGroupId,
+      containerName: 'main',
+      tail: 2000,
+      timestamps: true,
+    });
     expect(log.content).toContain('tail=2000');
     expect(log.containerName).toBe('main');
 
-    await expect(client.restartContainerGroup({ containerGroupId: created.containerGroupId })).resolves.toMatchObject({ requestId: expect.any(String) });
+    await expect(client.restartContainerGroup({ containerGroupId: created.containerGroupId })).resolves.toMatchObject({
+      requestId: expect.any(String),
+    });
     expect(eci.hitsOf('RestartContainerGroup')[0]?.params.ClientToken).toBeTruthy();
 
     await client.deleteContainerGroup({ containerGroupId: created.containerGroupId, force: true, clientToken: 'delete-token-1' });
@@ -124,13 +158,19 @@ describe.each(variants)('every typed method ($name)', (variant) => {
 
     const error = await client.request('NoSuchAction').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EciApiError);
-    expect(error).toMatchObject({ code: 'InvalidApi.NotFound', httpStatus: 404, retryable: false, hostId: 'eci.cn-shanghai.aliyuncs.com' });
+    expect(error).toMatchObject({
+      code: 'InvalidApi.NotFound',
+      httpStatus: 404,
+      retryable: false,
+      hostId: 'eci.cn-shanghai.aliyuncs.com',
+    });
     expect((error as EciApiError).requestId).toMatch(/FAKEECI/);
     expect((error as EciApiError).recommend).toMatch(/^https:\/\/api\.aliyun\.com\/troubleshoot\?q=InvalidApi\.NotFound/);
   });
 
   it('rejects a request whose parameters were changed after signing', async () => {
-    const tamper: typeof fetch = (input, init) => fetch(String(input).replace('ContainerGroupName=sandbox-2', 'ContainerGroupName=sandbox-3'), init);
+    const tamper: typeof fetch = (input, init) =>
+      fetch(String(input).replace('ContainerGroupName=sandbox-2', 'ContainerGroupName=sandbox-3'), init);
     const client = clientFor(variant, { fetch: tamper });
     const error = await client
       .createContainerGroup({ containerGroupName: 'sandbox-2', containers: [{ name: 'main', image: 'alpine' }] })
@@ -169,10 +209,28 @@ describe('verification oracle', () => {
   it('accepts requests from the official @alicloud/openapi-client (V3 and V1), so the checks are real', async () => {
     for (const signatureAlgorithm of [undefined, 'v2']) {
       for (const account of [PLAIN, STS]) {
-        const config = new Config({ ...account, endpoint: eci.endpoint.replace('http://', ''), protocol: 'http', regionId: 'cn-shanghai', ...(signatureAlgorithm ? { signatureAlgorithm } : {}) });
+        const config = new Config({
+          ...account,
+          endpoint: eci.endpoint.replace('http://', ''),
+          protocol: 'http',
+          regionId: 'cn-shanghai',
+          ...(signatureAlgorithm ? { signatureAlgorithm } : {}),
+        });
         const official = new OpenApiClient(config);
-        const params = new Params({ action: 'DescribeContainerGroups', version: '2018-08-08', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
-        const request = new OpenApiRequest({ query: { RegionId: 'cn-shanghai', Limit: '3', ContainerGroupName: "odd name !'()*~" } });
+        const params = new Params({
+          action: 'DescribeContainerGroups',
+          version: '2018-08-08',
+          protocol: 'HTTP',
+          pathname: '/',
+          method: 'POST',
+          authType: 'AK',
+          style: 'RPC',
+          reqBodyType: 'formData',
+          bodyType: 'json',
+        });
+        const request = new OpenApiRequest({
+          query: { RegionId: 'cn-shanghai', Limit: '3', ContainerGroupName: "odd name !'()*~" },
+        });
         const response = (await official.callApi(params, request, new RuntimeOptions({}))) as { body: { RequestId: string } };
         expect(response.body.RequestId).toMatch(/FAKEECI/);
       }
@@ -222,7 +280,11 @@ describe('pagination and waiting', () => {
     const client = new EciClient({ ...PLAIN, endpoint: eci.endpoint });
     const before = eci.groups.size;
     for (let index = 0; index < 7; index += 1) {
-      await client.createContainerGroup({ containerGroupName: `paged-${index}`, containers: [{ name: 'c', image: 'alpine' }], tags: { batch: 'paged' } });
+      await client.createContainerGroup({
+        containerGroupName: `paged-${index}`,
+        containers: [{ name: 'c', image: 'alpine' }],
+        tags: { batch: 'paged' },
+      });
     }
     eci.reset();
     const names: string[] = [];
@@ -235,40 +297,65 @@ describe('pagination and waiting', () => {
 
   it('waitForStatus follows status changes, stops on terminal statuses and fails when the group vanishes', async () => {
     const client = new EciClient({ ...PLAIN, endpoint: eci.endpoint });
-    const { containerGroupId } = await client.createContainerGroup({ containerGroupName: 'waiter', containers: [{ name: 'c', image: 'alpine' }] });
+    const { containerGroupId } = await client.createContainerGroup({
+      containerGroupName: 'waiter',
+      containers: [{ name: 'c', image: 'alpine' }],
+    });
     eci.state.statusSequence.set(containerGroupId, ['Scheduling', 'Pending', 'Pending', 'Running']);
-    await expect(client.waitForStatus(containerGroupId, { target: ['Running'], intervalMs: 2 })).resolves.toMatchObject({ status: 'Running', reachedTarget: true });
+    await expect(client.waitForStatus(containerGroupId, { target: ['Running'], intervalMs: 2 })).resolves.toMatchObject({
+      status: 'Running',
+      reachedTarget: true,
+    });
     expect(eci.hitsOf('DescribeContainerGroupStatus').length).toBe(4);
 
     eci.state.statusSequence.set(containerGroupId, ['Failed']);
-    await expect(client.waitForStatus(containerGroupId, { target: ['Running'], intervalMs: 2 })).resolves.toMatchObject({ status: 'Failed', reachedTarget: false });
+    await expect(client.waitForStatus(containerGroupId, { target: ['Running'], intervalMs: 2 })).resolves.toMatchObject({
+      status: 'Failed',
+      reachedTarget: false,
+    });
 
     // The group disappears right after the first poll has seen it Pending.
     eci.state.statusSequence.set(containerGroupId, ['Pending']);
     const watcher = new EciClient({
       ...PLAIN,
       endpoint: eci.endpoint,
-      logger: { debug: (line) => line.startsWith('DescribeContainerGroupStatus → HTTP 200') && eci.groups.delete(containerGroupId) },
+      logger: {
+        debug: (line) => line.startsWith('DescribeContainerGroupStatus → HTTP 200') && eci.groups.delete(containerGroupId),
+      },
     });
-    const vanished = await watcher.waitForStatus(containerGroupId, { target: ['Running'], intervalMs: 2 }).catch((caught: unknown) => caught);
+    const vanished = await watcher
+      .waitForStatus(containerGroupId, { target: ['Running'], intervalMs: 2 })
+      .catch((caught: unknown) => caught);
     expect(vanished).toMatchObject({ name: 'EciNotFoundError', containerGroupId });
     expect((vanished as Error).message).toMatch(/disappeared while Pending/);
 
-    await expect(client.waitForStatus('eci-never-existed', { target: ['Running'], intervalMs: 2, notFoundGraceMs: 0 })).rejects.toMatchObject({ name: 'EciNotFoundError' });
+    await expect(
+      client.waitForStatus('eci-never-existed', { target: ['Running'], intervalMs: 2, notFoundGraceMs: 0 }),
+    ).rejects.toMatchObject({ name: 'EciNotFoundError' });
   });
 
   it('waitForStatus times out with EciTimeoutError', async () => {
     const client = new EciClient({ ...PLAIN, endpoint: eci.endpoint });
-    const { containerGroupId } = await client.createContainerGroup({ containerGroupName: 'slow', containers: [{ name: 'c', image: 'alpine' }] });
-    eci.state.statusSequence.set(containerGroupId, Array.from({ length: 1000 }, () => 'Pending'));
-    const error = await client.waitForStatus(containerGroupId, { target: ['Running'], intervalMs: 5, timeoutMs: 80 }).catch((caught: unknown) => caught);
+    const { containerGroupId } = await client.createContainerGroup({
+      containerGroupName: 'slow',
+      containers: [{ name: 'c', image: 'alpine' }],
+    });
+    eci.state.statusSequence.set(
+      containerGroupId,
+      Array.from({ length: 1000 }, () => 'Pending'),
+    );
+    const error = await client
+      .waitForStatus(containerGroupId, { target: ['Running'], intervalMs: 5, timeoutMs: 80 })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: 'EciTimeoutError' });
     expect((error as Error).message).toContain('still Pending');
   });
 
   it('a dry run that passes resolves with dryRun: true', async () => {
     const client = new EciClient({ ...PLAIN, endpoint: eci.endpoint });
-    await expect(client.createContainerGroup({ containerGroupName: 'dry', dryRun: true, containers: [{ name: 'c', image: 'alpine' }] })).resolves.toMatchObject({ dryRun: true, containerGroupId: '' });
+    await expect(
+      client.createContainerGroup({ containerGroupName: 'dry', dryRun: true, containers: [{ name: 'c', image: 'alpine' }] }),
+    ).resolves.toMatchObject({ dryRun: true, containerGroupId: '' });
   });
 });
 
@@ -276,9 +363,22 @@ describe('logging', () => {
   it('redacts every line and error message', async () => {
     const lines: string[] = [];
     const log = (line: string) => lines.push(line);
-    const client = new EciClient({ ...STS, endpoint: eci.endpoint, signatureVersion: 'v1', logger: { debug: log, info: log, warn: log, error: log }, retryBaseDelayMs: 1 });
-    eci.failNext('ExecContainerCommand', { status: 400, code: 'Throttling.User', message: `busy; your token ${STS.securityToken} and secret ${STS.accessKeySecret}` });
-    const { containerGroupId } = await client.createContainerGroup({ containerGroupName: 'logged', containers: [{ name: 'c', image: 'alpine' }] });
+    const client = new EciClient({
+      ...STS,
+      endpoint: eci.endpoint,
+      signatureVersion: 'v1',
+      logger: { debug: log, info: log, warn: log, error: log },
+      retryBaseDelayMs: 1,
+    });
+    eci.failNext('ExecContainerCommand', {
+      status: 400,
+      code: 'Throttling.User',
+      message: `busy; your token ${STS.securityToken} and secret ${STS.accessKeySecret}`,
+    });
+    const { containerGroupId } = await client.createContainerGroup({
+      containerGroupName: 'logged',
+      containers: [{ name: 'c', image: 'alpine' }],
+    });
     const exec = await client.execContainerCommand({ containerGroupId, containerName: 'c', command: ['true'] });
     expect(exec.webSocketUri).toBeTruthy();
     expect(lines.length).toBeGreaterThan(3);

@@ -16,7 +16,10 @@ async function freshServer() {
   const server = await startFakeEci({ accounts: [ACCOUNT], throttle: SERVER_QUOTA });
   servers.push(server);
   const setup = new EciClient({ ...ACCOUNT, endpoint: server.endpoint });
-  const { containerGroupId } = await setup.createContainerGroup({ containerGroupName: 'busy', containers: [{ name: 'c', image: 'alpine' }] });
+  const { containerGroupId } = await setup.createContainerGroup({
+    containerGroupName: 'busy',
+    containers: [{ name: 'c', image: 'alpine' }],
+  });
   server.reset();
   return { eci: server, containerGroupId };
 }
@@ -29,9 +32,13 @@ describe('client-side rate limits', () => {
     const { eci, containerGroupId } = await freshServer();
     const unlimited = new EciClient({ ...ACCOUNT, endpoint: eci.endpoint, rateLimits: false, maxRetries: 0 });
     const results = await Promise.allSettled(
-      Array.from({ length: 600 }, () => unlimited.execContainerCommand({ containerGroupId, containerName: 'c', command: ['true'] })),
+      Array.from({ length: 600 }, () =>
+        unlimited.execContainerCommand({ containerGroupId, containerName: 'c', command: ['true'] }),
+      ),
     );
-    expect(results.some((result) => result.status === 'rejected' && (result.reason as { code?: string }).code === 'Throttling.User')).toBe(true);
+    expect(
+      results.some((result) => result.status === 'rejected' && (result.reason as { code?: string }).code === 'Throttling.User'),
+    ).toBe(true);
   });
 
   it('spreads a burst of 600 exec calls over the quota without a single throttling error', async () => {
@@ -49,7 +56,12 @@ describe('client-side rate limits', () => {
     );
     const failures = results.filter((result) => result.status === 'rejected');
     expect(failures.map((failure) => String((failure as PromiseRejectedResult).reason))).toEqual([]);
-    expect(eci.hitsOf('ExecContainerCommand').map((hit) => hit.result).filter((result) => result !== 'OK')).toEqual([]);
+    expect(
+      eci
+        .hitsOf('ExecContainerCommand')
+        .map((hit) => hit.result)
+        .filter((result) => result !== 'OK'),
+    ).toEqual([]);
     expect(eci.hitsOf('ExecContainerCommand')).toHaveLength(600);
     // Only the first window's 50 calls went at once; the other 550 waited for the limiter.
     expect(waits).toHaveLength(550);
@@ -57,20 +69,35 @@ describe('client-side rate limits', () => {
 
   it('a wait beyond the call timeout fails at once with EciTimeoutError, sending nothing', async () => {
     const { eci, containerGroupId } = await freshServer();
-    const client = new EciClient({ ...ACCOUNT, endpoint: eci.endpoint, rateLimits: { DescribeContainerLog: { limit: 1, windowMs: 60_000 } } });
+    const client = new EciClient({
+      ...ACCOUNT,
+      endpoint: eci.endpoint,
+      rateLimits: { DescribeContainerLog: { limit: 1, windowMs: 60_000 } },
+    });
     await client.describeContainerLog({ containerGroupId, containerName: 'c' });
-    const error = await client.describeContainerLog({ containerGroupId, containerName: 'c' }, { timeoutMs: 100 }).catch((caught: unknown) => caught);
+    const error = await client
+      .describeContainerLog({ containerGroupId, containerName: 'c' }, { timeoutMs: 100 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EciTimeoutError);
-    expect((error as Error).message).toMatch(/would wait \d+ ms for its client-side rate limit, beyond the call's 100 ms timeout/);
+    expect((error as Error).message).toMatch(
+      /would wait \d+ ms for its client-side rate limit, beyond the call's 100 ms timeout/,
+    );
     expect(eci.hits).toHaveLength(1);
   });
 
   it('aborting while waiting for a slot ends the call with EciAbortError', async () => {
     const { eci, containerGroupId } = await freshServer();
-    const client = new EciClient({ ...ACCOUNT, endpoint: eci.endpoint, rateLimits: { DescribeContainerLog: { limit: 1, windowMs: 60_000 } } });
+    const client = new EciClient({
+      ...ACCOUNT,
+      endpoint: eci.endpoint,
+      rateLimits: { DescribeContainerLog: { limit: 1, windowMs: 60_000 } },
+    });
     await client.describeContainerLog({ containerGroupId, containerName: 'c' });
     const controller = new AbortController();
-    const waiting = client.describeContainerLog({ containerGroupId, containerName: 'c' }, { signal: controller.signal, timeoutMs: 120_000 });
+    const waiting = client.describeContainerLog(
+      { containerGroupId, containerName: 'c' },
+      { signal: controller.signal, timeoutMs: 120_000 },
+    );
     controller.abort();
     await expect(waiting).rejects.toBeInstanceOf(EciAbortError);
     expect(eci.hits).toHaveLength(1);

@@ -1,6 +1,13 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EciAbortError, EciApiError, EciClient, EciConnectionError, EciTimeoutError, type EciClientOptions } from '../src/index.js';
+import {
+  EciAbortError,
+  EciApiError,
+  EciClient,
+  EciConnectionError,
+  EciTimeoutError,
+  type EciClientOptions,
+} from '../src/index.js';
 import { startFakeEci, type FakeEci } from './helpers/fake-eci.js';
 
 const ACCOUNT = { accessKeyId: 'LTAI5tRetryKeyId', accessKeySecret: 'retry-secret-0123456789abcdef' };
@@ -29,7 +36,10 @@ async function closedPort(): Promise<number> {
 }
 
 async function newGroup(eciClient: EciClient): Promise<string> {
-  const { containerGroupId } = await eciClient.createContainerGroup({ containerGroupName: 'retry-target', containers: [{ name: 'c', image: 'alpine' }] });
+  const { containerGroupId } = await eciClient.createContainerGroup({
+    containerGroupName: 'retry-target',
+    containers: [{ name: 'c', image: 'alpine' }],
+  });
   eci.reset();
   return containerGroupId;
 }
@@ -59,7 +69,9 @@ describe.each(['v3', 'v1'] as const)('retries (%s)', (signatureVersion) => {
 describe('retry policy', () => {
   it('does not retry a non-retryable error', async () => {
     eci.failNext('DescribeContainerGroups', { status: 400, code: 'InvalidParameter', message: 'bad' });
-    const error = await client().describeContainerGroups().catch((caught: unknown) => caught);
+    const error = await client()
+      .describeContainerGroups()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EciApiError);
     expect(error).toMatchObject({ code: 'InvalidParameter', retryable: false, httpStatus: 400 });
     expect(eci.hits).toHaveLength(1);
@@ -67,7 +79,10 @@ describe('retry policy', () => {
 
   it('gives up after maxRetries and throws the last error', async () => {
     eci.failNext('DescribeContainerGroups', { status: 400, code: 'Throttling.Api' }, 5);
-    await expect(client({ maxRetries: 1 }).describeContainerGroups()).rejects.toMatchObject({ code: 'Throttling.Api', retryable: true });
+    await expect(client({ maxRetries: 1 }).describeContainerGroups()).rejects.toMatchObject({
+      code: 'Throttling.Api',
+      retryable: true,
+    });
     expect(eci.hits).toHaveLength(2);
     eci.reset();
     eci.failNext('DescribeContainerGroups', { status: 400, code: 'Throttling.Api' }, 5);
@@ -77,7 +92,10 @@ describe('retry policy', () => {
 
   it('create reuses one ClientToken across attempts', async () => {
     eci.failNext('CreateContainerGroup', { status: 500, code: 'InternalError' });
-    const created = await client().createContainerGroup({ containerGroupName: 'idempotent', containers: [{ name: 'c', image: 'alpine' }] });
+    const created = await client().createContainerGroup({
+      containerGroupName: 'idempotent',
+      containers: [{ name: 'c', image: 'alpine' }],
+    });
     const hits = eci.hitsOf('CreateContainerGroup');
     expect(hits).toHaveLength(2);
     expect(hits[0]?.params.ClientToken).toBe(hits[1]?.params.ClientToken);
@@ -117,8 +135,15 @@ describe('retry policy', () => {
       calls += 1;
       return fetch(input, init);
     };
-    const refused = new EciClient({ ...ACCOUNT, endpoint: `http://127.0.0.1:${await closedPort()}`, fetch: counting, retryBaseDelayMs: 1 });
-    const error = await refused.execContainerCommand({ containerGroupId: 'eci-x', containerName: 'c', command: ['true'] }).catch((caught: unknown) => caught);
+    const refused = new EciClient({
+      ...ACCOUNT,
+      endpoint: `http://127.0.0.1:${await closedPort()}`,
+      fetch: counting,
+      retryBaseDelayMs: 1,
+    });
+    const error = await refused
+      .execContainerCommand({ containerGroupId: 'eci-x', containerName: 'c', command: ['true'] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EciConnectionError);
     expect(error).toMatchObject({ retryable: true, beforeRequestSent: true });
     expect((error as Error).cause).toBeDefined();
@@ -146,7 +171,10 @@ describe('retry policy', () => {
     // The server asks for a 30 s pause; the abort fires as the backoff starts (the retry warning).
     // Had the abort not cut the backoff short, the retry would have succeeded after 30 s.
     eci.failNext('DescribeContainerGroups', { status: 400, code: 'Throttling.User', headers: { 'Retry-After': '30' } });
-    const call = client({ logger: { warn: () => controller.abort(new Error('user gave up')) } }).describeContainerGroups({}, { signal: controller.signal, timeoutMs: 120_000 });
+    const call = client({ logger: { warn: () => controller.abort(new Error('user gave up')) } }).describeContainerGroups(
+      {},
+      { signal: controller.signal, timeoutMs: 120_000 },
+    );
     const error = await call.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EciAbortError);
     expect(error).toMatchObject({ retryable: false });
@@ -164,7 +192,9 @@ describe('retry policy', () => {
   it('a request without an answer times out with EciTimeoutError', async () => {
     const hanging: typeof fetch = (_input, init) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
-    const error = await client({ fetch: hanging, timeoutMs: 50 }).describeContainerGroups().catch((caught: unknown) => caught);
+    const error = await client({ fetch: hanging, timeoutMs: 50 })
+      .describeContainerGroups()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EciTimeoutError);
     expect((error as Error).message).toMatch(/50 ms/);
   });

@@ -61,10 +61,14 @@ describe('bad input is rejected before anything is sent', () => {
   });
 
   it('a negative cpu', async () => {
-    const error = await rejection(client.createContainerGroup({ containerGroupName: 'ok-name', containers: [{ ...container, cpu: -1 }] }));
+    const error = await rejection(
+      client.createContainerGroup({ containerGroupName: 'ok-name', containers: [{ ...container, cpu: -1 }] }),
+    );
     expect(error.field).toBe('containers.0.cpu');
     expect(error.message).toMatch(/containers\.0\.cpu must be greater than 0/);
-    expect((await rejection(client.createContainerGroup({ containerGroupName: 'ok-name', cpu: -2, containers: [container] }))).field).toBe('cpu');
+    expect(
+      (await rejection(client.createContainerGroup({ containerGroupName: 'ok-name', cpu: -2, containers: [container] }))).field,
+    ).toBe('cpu');
   });
 
   it('21 container group IDs', async () => {
@@ -81,7 +85,9 @@ describe('bad input is rejected before anything is sent', () => {
       expect(error.field).toBe('containerGroupName');
       expect(error.message).toMatch(/lowercase letters, digits and hyphens/);
     }
-    await expect(client.createContainerGroup({ containerGroupName: 'x'.repeat(128), containers: [container] })).resolves.toBeTruthy();
+    await expect(
+      client.createContainerGroup({ containerGroupName: 'x'.repeat(128), containers: [container] }),
+    ).resolves.toBeTruthy();
     await expect(client.createContainerGroup({ containerGroupName: 'a1', containers: [container] })).resolves.toBeTruthy();
     // Those two valid names did reach the server; forget them for the no-hits check.
     expect(eci.hits).toHaveLength(2);
@@ -98,11 +104,30 @@ describe('bad input is rejected before anything is sent', () => {
     const cases: Array<[Promise<unknown>, string]> = [
       [client.createContainerGroup({ containerGroupName: 'ok', containers: [] }), 'containers'],
       [client.createContainerGroup({ containerGroupName: 'ok', containers: [{ name: 'c' }] } as never), 'containers.0.image'],
-      [client.createContainerGroup({ containerGroupName: 'ok', containers: [container], clientToken: 'x'.repeat(65) }), 'clientToken'],
-      [client.createContainerGroup({ containerGroupName: 'ok', containers: [container], tags: Object.fromEntries(Array.from({ length: 21 }, (_, index) => [`k${index}`, 'v'])) }), 'tags'],
-      [client.createContainerGroup({ containerGroupName: 'ok', containers: [container], restartPolicy: 'Sometimes' } as never), 'restartPolicy'],
-      [client.createContainerGroup({ containerGroupName: 'ok', containers: [container], containerGroupname: 'typo' } as never), 'containerGroupname'],
-      [client.execContainerCommand({ containerGroupId: 'eci-1', containerName: 'c', command: ['sh'], sync: true, tty: true }), 'tty'],
+      [
+        client.createContainerGroup({ containerGroupName: 'ok', containers: [container], clientToken: 'x'.repeat(65) }),
+        'clientToken',
+      ],
+      [
+        client.createContainerGroup({
+          containerGroupName: 'ok',
+          containers: [container],
+          tags: Object.fromEntries(Array.from({ length: 21 }, (_, index) => [`k${index}`, 'v'])),
+        }),
+        'tags',
+      ],
+      [
+        client.createContainerGroup({ containerGroupName: 'ok', containers: [container], restartPolicy: 'Sometimes' } as never),
+        'restartPolicy',
+      ],
+      [
+        client.createContainerGroup({ containerGroupName: 'ok', containers: [container], containerGroupname: 'typo' } as never),
+        'containerGroupname',
+      ],
+      [
+        client.execContainerCommand({ containerGroupId: 'eci-1', containerName: 'c', command: ['sh'], sync: true, tty: true }),
+        'tty',
+      ],
       [client.execContainerCommand({ containerGroupId: 'eci-1', containerName: 'c', command: [] }), 'command'],
       [client.execContainerCommand({ containerGroupId: 'eci-1', containerName: 'c', command: 'ls -l' } as never), 'command'],
       [client.describeContainerLog({ containerGroupId: 'eci-1', containerName: 'c', tail: 2001 }), 'tail'],

@@ -28,7 +28,8 @@ describe('CallLog', () => {
 
   it('keeps the newest records up to its cap', () => {
     const log = new CallLog(2);
-    for (const action of ['A', 'B', 'C']) log.record({ time: 1, params: {}, httpStatus: 200, requestId: 'R', action, code: 'OK' });
+    for (const action of ['A', 'B', 'C'])
+      log.record({ time: 1, params: {}, httpStatus: 200, requestId: 'R', action, code: 'OK' });
     expect(log.list().map((record) => record.action)).toEqual(['B', 'C']);
   });
 });

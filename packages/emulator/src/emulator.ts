@@ -32,7 +32,9 @@ const isRuntime = (value: unknown): value is SandboxRuntime =>
 const optionsSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(0),
-  runtime: z.union([z.enum(['auto', 'runc', 'process']), z.custom<SandboxRuntime>(isRuntime, 'a SandboxRuntime object')]).default('auto'),
+  runtime: z
+    .union([z.enum(['auto', 'runc', 'process']), z.custom<SandboxRuntime>(isRuntime, 'a SandboxRuntime object')])
+    .default('auto'),
   runc: z.record(z.string(), z.unknown()).optional(),
   credentials: z
     .object({
@@ -42,7 +44,10 @@ const optionsSchema = z.object({
     })
     .optional(),
   stateDir: z.string().min(1).optional(),
-  regionId: z.string().regex(/^[a-z0-9-]+$/).default('cn-hangzhou'),
+  regionId: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default('cn-hangzhou'),
   schedulingMs: z.number().int().min(0).default(50),
   pendingMs: z.number().int().min(0).default(100),
   quotas: quotaOptionsSchema.optional(),
@@ -254,9 +259,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     if (fault.kind === 'server-error') {
-      fail(new ApiError(fault.code, fault.httpStatus, fault.code === 'InternalError'
-        ? 'The request processing has failed due to some unknown error, exception or failure.'
-        : 'The request has failed due to a temporary failure of the server.'));
+      fail(
+        new ApiError(
+          fault.code,
+          fault.httpStatus,
+          fault.code === 'InternalError'
+            ? 'The request processing has failed due to some unknown error, exception or failure.'
+            : 'The request has failed due to a temporary failure of the server.',
+        ),
+      );
       return;
     }
     if (fault.kind === 'throttle') {
@@ -265,20 +276,44 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
 
     try {
-      if (url.pathname !== '/') throw new ApiError('InvalidApi.NotFound', 404, `Specified api is not found, please check your url and method: ${url.pathname}.`);
+      if (url.pathname !== '/')
+        throw new ApiError(
+          'InvalidApi.NotFound',
+          404,
+          `Specified api is not found, please check your url and method: ${url.pathname}.`,
+        );
       if (request.method !== 'GET' && request.method !== 'POST') {
-        throw new ApiError('InvalidApi.NotFound', 404, `Specified api is not found, please check your url and method: ${request.method}.`);
+        throw new ApiError(
+          'InvalidApi.NotFound',
+          404,
+          `Specified api is not found, please check your url and method: ${request.method}.`,
+        );
       }
       if (!body) throw new ApiError('InvalidParameter', 400, `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
-      const rpcRequest: RpcRequest = { method: request.method, pathname: url.pathname, params, query, headers: request.headers, body };
+      const rpcRequest: RpcRequest = {
+        method: request.method,
+        pathname: url.pathname,
+        params,
+        query,
+        headers: request.headers,
+        body,
+      };
       const authenticated = authenticator.authenticate(rpcRequest);
       const handler = ACTIONS[authenticated.action];
       if (!handler || (authenticated.version !== undefined && authenticated.version !== ECI_API_VERSION)) {
-        throw new ApiError('InvalidApi.NotFound', 404, `Specified api is not found, please check your url and method: ${authenticated.action} (version ${authenticated.version ?? 'none'}).`);
+        throw new ApiError(
+          'InvalidApi.NotFound',
+          404,
+          `Specified api is not found, please check your url and method: ${authenticated.action} (version ${authenticated.version ?? 'none'}).`,
+        );
       }
       if (!quotas.take(authenticated.action)) {
         const { limit, windowMs } = quotas.describe(authenticated.action);
-        throw new ApiError('Throttling.User', 400, `Request was denied due to user flow control: ${authenticated.action} allows ${limit} calls per ${windowMs / 1000} s.`);
+        throw new ApiError(
+          'Throttling.User',
+          400,
+          `Request was denied due to user flow control: ${authenticated.action} allows ${limit} calls per ${windowMs / 1000} s.`,
+        );
       }
       const host = urlHost(request);
       const context: ActionContext = {
@@ -298,7 +333,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         fail(error);
       } else {
         log(`internal error in ${action || 'request'}: ${(error as Error)?.message ?? String(error)}`);
-        fail(new ApiError('InternalError', 500, 'The request processing has failed due to some unknown error, exception or failure.'));
+        fail(
+          new ApiError(
+            'InternalError',
+            500,
+            'The request processing has failed due to some unknown error, exception or failure.',
+          ),
+        );
       }
     }
   };

@@ -39,7 +39,10 @@ export class QuotaLimiter {
   private readonly limits: Record<string, number>;
   readonly enabled: boolean;
 
-  constructor(options: QuotaOptions | undefined, private readonly now: () => number = Date.now) {
+  constructor(
+    options: QuotaOptions | undefined,
+    private readonly now: () => number = Date.now,
+  ) {
     const parsed = quotaOptionsSchema.parse(options ?? {});
     this.enabled = parsed !== false;
     this.windowMs = parsed === false ? DEFAULT_QUOTA_WINDOW_MS : (parsed.windowMs ?? DEFAULT_QUOTA_WINDOW_MS);

@@ -16,7 +16,12 @@ export interface EmulatorServerOptions extends EmulatorOptions {
  * clients can connect — the secret only when it was generated. Resolves once closed.
  */
 export async function runEmulatorServer(options: EmulatorServerOptions = {}): Promise<void> {
-  const { write = (line: string) => process.stdout.write(`${line}\n`), signal, handleSignals = true, ...emulatorOptions } = options;
+  const {
+    write = (line: string) => process.stdout.write(`${line}\n`),
+    signal,
+    handleSignals = true,
+    ...emulatorOptions
+  } = options;
   const emulator: Emulator = await startEmulator({ log: (line) => write(`[emulator] ${line}`), ...emulatorOptions });
   write(`ECI emulator listening on ${emulator.endpoint} (runtime: ${emulator.runtime.name} — ${emulator.runtime.reason})`);
   write(`exec streams on ${emulator.execEndpoint}; state in ${emulator.stateDir}`);

@@ -35,7 +35,15 @@ describe('bad input gets ECI error codes and the emulator keeps serving', () => 
   it('serves a V3 request with a form body and checks x-acs-content-sha256 against it', async () => {
     const ok = await callV3Form(emulator, 'DescribeContainerGroups', { Limit: '5' });
     expect(ok.status).toBe(200);
-    await expectError(callV3Form(emulator, 'DescribeContainerGroups', {}, { payloadHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }), 'SignatureDoesNotMatch');
+    await expectError(
+      callV3Form(
+        emulator,
+        'DescribeContainerGroups',
+        {},
+        { payloadHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' },
+      ),
+      'SignatureDoesNotMatch',
+    );
   });
 
   it('refuses a tampered signature and shows the server string to sign', async () => {
@@ -48,7 +56,11 @@ describe('bad input gets ECI error codes and the emulator keeps serving', () => 
   });
 
   it('refuses an unknown access key id', async () => {
-    await expectError(callV1(emulator, 'DescribeContainerGroups', {}, { accessKeyId: 'LTAInobody' }), 'InvalidAccessKeyId.NotFound', 404);
+    await expectError(
+      callV1(emulator, 'DescribeContainerGroups', {}, { accessKeyId: 'LTAInobody' }),
+      'InvalidAccessKeyId.NotFound',
+      404,
+    );
   });
 
   it('refuses a replayed nonce', async () => {
@@ -66,7 +78,10 @@ describe('bad input gets ECI error codes and the emulator keeps serving', () => 
   it('names missing parameters', async () => {
     await expectError(callV1(emulator, 'CreateContainerGroup', container), 'MissingContainerGroupName');
     await expectError(callV1(emulator, 'CreateContainerGroup', { ContainerGroupName: 'abc' }), 'MissingContainer');
-    await expectError(callV1(emulator, 'CreateContainerGroup', { ContainerGroupName: 'abc', 'Container.1.Name': 'main' }), 'MissingParameter');
+    await expectError(
+      callV1(emulator, 'CreateContainerGroup', { ContainerGroupName: 'abc', 'Container.1.Name': 'main' }),
+      'MissingParameter',
+    );
     await expectError(callV1(emulator, 'DeleteContainerGroup', {}), 'MissingContainerGroupId');
     await expectError(callV1(emulator, 'DescribeContainerGroups', { RegionId: '' }), 'MissingRegionId');
   });
@@ -76,15 +91,25 @@ describe('bad input gets ECI error codes and the emulator keeps serving', () => 
       await expectError(callV1(emulator, 'CreateContainerGroup', { ContainerGroupName: name, ...container }), 'InvalidParameter');
     }
     const ids = Array.from({ length: 21 }, (_, index) => `eci-${String(index).padStart(20, '0')}`);
-    await expectError(callV1(emulator, 'DescribeContainerGroups', { ContainerGroupIds: JSON.stringify(ids) }), 'InvalidParameter');
+    await expectError(
+      callV1(emulator, 'DescribeContainerGroups', { ContainerGroupIds: JSON.stringify(ids) }),
+      'InvalidParameter',
+    );
     await expectError(callV1(emulator, 'DescribeContainerGroups', { ContainerGroupIds: 'not json' }), 'InvalidParameter');
     await expectError(callV1(emulator, 'DescribeContainerGroups', { Limit: '50' }), 'InvalidParameter');
-    await expectError(callV1(emulator, 'CreateContainerGroup', { ContainerGroupName: 'ok-name', RestartPolicy: 'Sometimes', ...container }), 'InvalidParameter');
+    await expectError(
+      callV1(emulator, 'CreateContainerGroup', { ContainerGroupName: 'ok-name', RestartPolicy: 'Sometimes', ...container }),
+      'InvalidParameter',
+    );
   });
 
   it('answers an unknown action with InvalidApi.NotFound (404), and an unknown id with a NotFound code', async () => {
     await expectError(callV1(emulator, 'LaunchRocket', {}), 'InvalidApi.NotFound', 404);
-    await expectError(callV1(emulator, 'DeleteContainerGroup', { ContainerGroupId: 'eci-doesnotexist000000' }), 'InvalidContainerGroupId.NotFound', 404);
+    await expectError(
+      callV1(emulator, 'DeleteContainerGroup', { ContainerGroupId: 'eci-doesnotexist000000' }),
+      'InvalidContainerGroupId.NotFound',
+      404,
+    );
   });
 
   it('enforces ClientToken idempotency', async () => {
@@ -103,17 +128,31 @@ describe('bad input gets ECI error codes and the emulator keeps serving', () => 
   });
 
   it('refuses exec on a group that is not Running, and checks the container name and Command', async () => {
-    const created = await callV1(emulator, 'CreateContainerGroup', { ContainerGroupName: 'exec-checks', RestartPolicy: 'Never', ...container, 'Container.1.Command.1': 'true' });
+    const created = await callV1(emulator, 'CreateContainerGroup', {
+      ContainerGroupName: 'exec-checks',
+      RestartPolicy: 'Never',
+      ...container,
+      'Container.1.Command.1': 'true',
+    });
     const id = created.body.ContainerGroupId as string;
     const exec = (extra: Record<string, string>) =>
-      callV1(emulator, 'ExecContainerCommand', { ContainerGroupId: id, ContainerName: 'main', Command: '["echo","hi"]', ...extra });
+      callV1(emulator, 'ExecContainerCommand', {
+        ContainerGroupId: id,
+        ContainerName: 'main',
+        Command: '["echo","hi"]',
+        ...extra,
+      });
     // Right after creation the group is Scheduling.
     await expectError(exec({}), 'IncorrectStatus');
-    await waitFor(async () => {
-      const described = await callV1(emulator, 'DescribeContainerGroups', { ContainerGroupIds: JSON.stringify([id]) });
-      const groups = described.body.ContainerGroups as Array<{ Status: string }>;
-      return groups[0]?.Status === 'Succeeded' ? true : undefined;
-    }, 15_000, 'Succeeded');
+    await waitFor(
+      async () => {
+        const described = await callV1(emulator, 'DescribeContainerGroups', { ContainerGroupIds: JSON.stringify([id]) });
+        const groups = described.body.ContainerGroups as Array<{ Status: string }>;
+        return groups[0]?.Status === 'Succeeded' ? true : undefined;
+      },
+      15_000,
+      'Succeeded',
+    );
     await expectError(exec({}), 'IncorrectStatus');
     await expectError(exec({ ContainerName: 'nope' }), 'InvalidParameter.ContainerName');
     await expectError(exec({ Command: JSON.stringify(Array.from({ length: 21 }, () => 'x')) }), 'InvalidParameter.ValueExceeded');

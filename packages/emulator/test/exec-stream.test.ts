@@ -16,10 +16,14 @@ describe('the exec WebSocket', () => {
       'Container.1.Image': 'busybox',
     });
     groupId = created.body.ContainerGroupId as string;
-    await waitFor(async () => {
-      const status = await callV1(emulator, 'DescribeContainerGroupStatus', { ContainerGroupIds: JSON.stringify([groupId]) });
-      return (status.body.Data as Array<{ Status: string }>)[0]?.Status === 'Running' ? true : undefined;
-    }, 15_000, 'Running');
+    await waitFor(
+      async () => {
+        const status = await callV1(emulator, 'DescribeContainerGroupStatus', { ContainerGroupIds: JSON.stringify([groupId]) });
+        return (status.body.Data as Array<{ Status: string }>)[0]?.Status === 'Running' ? true : undefined;
+      },
+      15_000,
+      'Running',
+    );
   });
   afterAll(async () => {
     await emulator?.close();
@@ -52,12 +56,16 @@ describe('the exec WebSocket', () => {
   });
 
   it('under v4.channel.k8s.io sends the exit code as a JSON status, zero included', async () => {
-    const failed = await runExecStream(await execUrl(['/bin/sh', '-c', 'exit 3'], { Stdin: 'false' }), { protocols: [SUBPROTOCOL_V4] });
+    const failed = await runExecStream(await execUrl(['/bin/sh', '-c', 'exit 3'], { Stdin: 'false' }), {
+      protocols: [SUBPROTOCOL_V4],
+    });
     expect(failed.protocol).toBe(SUBPROTOCOL_V4);
     expect(failed.statuses).toEqual([{ kind: 'exit', exitCode: 3 }]);
     const succeeded = await runExecStream(await execUrl(['true'], { Stdin: 'false' }), { protocols: [SUBPROTOCOL_V4] });
     expect(succeeded.statuses).toEqual([{ kind: 'exit', exitCode: 0 }]);
-    const killed = await runExecStream(await execUrl(['/bin/sh', '-c', 'kill -9 $$'], { Stdin: 'false' }), { protocols: [SUBPROTOCOL_V4] });
+    const killed = await runExecStream(await execUrl(['/bin/sh', '-c', 'kill -9 $$'], { Stdin: 'false' }), {
+      protocols: [SUBPROTOCOL_V4],
+    });
     expect(killed.statuses).toEqual([{ kind: 'exit', exitCode: 137 }]);
   });
 
@@ -87,7 +95,8 @@ describe('the exec WebSocket', () => {
 
   it('runs under a TTY and applies resize messages', async () => {
     // The command waits (up to 10 s) until its terminal size changes, then prints it again.
-    const script = 'stty size; i=0; while [ "$(stty size)" = "24 80" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; stty size; echo "tty=$(tty)"';
+    const script =
+      'stty size; i=0; while [ "$(stty size)" = "24 80" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; stty size; echo "tty=$(tty)"';
     const url = await execUrl(['/bin/sh', '-c', script], { TTY: 'true' });
     let resized = false;
     const result = await runExecStream(url, {
@@ -142,9 +151,12 @@ describe('the exec WebSocket', () => {
 
   it('delivers large output intact (backpressure) and counts streams', async () => {
     const before = emulator.calls.execStreams;
-    const result = await runExecStream(await execUrl(['/bin/sh', '-c', 'head -c 5000000 /dev/zero | tr "\\0" a'], { Stdin: 'false' }), {
-      protocols: [SUBPROTOCOL_V4],
-    });
+    const result = await runExecStream(
+      await execUrl(['/bin/sh', '-c', 'head -c 5000000 /dev/zero | tr "\\0" a'], { Stdin: 'false' }),
+      {
+        protocols: [SUBPROTOCOL_V4],
+      },
+    );
     expect(result.stdout.length).toBe(5_000_000);
     expect(result.statuses).toEqual([{ kind: 'exit', exitCode: 0 }]);
     expect(emulator.calls.execStreams).toBe(before + 1);

@@ -38,7 +38,11 @@ export function officialClient(
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -87,13 +91,22 @@ export async function callV1(
   const sent = tweak.tamper ? tweak.tamper(all) : all;
   const encoded = new URLSearchParams(sent).toString();
   const response = tweak.form
-    ? await fetch(`${emulator.endpoint}/`, { method, body: encoded, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    ? await fetch(`${emulator.endpoint}/`, {
+        method,
+        body: encoded,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })
     : await fetch(`${emulator.endpoint}/?${encoded}`, { method });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 /** Signs and sends one RPC call with ACS3 (V3), parameters in a form body. */
-export async function callV3Form(emulator: Emulator, action: string, params: Record<string, string>, tweak: { payloadHash?: string } = {}): Promise<RawResponse> {
+export async function callV3Form(
+  emulator: Emulator,
+  action: string,
+  params: Record<string, string>,
+  tweak: { payloadHash?: string } = {},
+): Promise<RawResponse> {
   const body = new URLSearchParams({ RegionId: REGION, ...params }).toString();
   const headers: Record<string, string> = {
     host: emulator.host,
@@ -139,7 +152,15 @@ export function runExecStream(
 ): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, options.protocols ?? []);
-    const result: ExecResult = { stdout: '', stderr: '', statuses: [], rawStatus: [], protocol: '', closeCode: 0, sawReadiness: false };
+    const result: ExecResult = {
+      stdout: '',
+      stderr: '',
+      statuses: [],
+      rawStatus: [],
+      protocol: '',
+      closeCode: 0,
+      sawReadiness: false,
+    };
     let first = true;
     ws.on('open', () => {
       result.protocol = ws.protocol;

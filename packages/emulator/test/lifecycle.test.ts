@@ -18,7 +18,11 @@ type Group = {
   ContainerGroupId: string;
   Status: string;
   ExpiredTime: string;
-  Containers: Array<{ RestartCount: number; CurrentState: { State: string; ExitCode?: number; Reason?: string }; PreviousState: { ExitCode?: number } }>;
+  Containers: Array<{
+    RestartCount: number;
+    CurrentState: { State: string; ExitCode?: number; Reason?: string };
+    PreviousState: { ExitCode?: number };
+  }>;
   Events: Array<{ Reason: string }>;
 };
 
@@ -48,18 +52,26 @@ async function describeGroup(emulator: Emulator, id: string): Promise<Group | un
 }
 
 function waitForGroup(emulator: Emulator, id: string, predicate: (group: Group) => boolean, what: string): Promise<Group> {
-  return waitFor(async () => {
-    const group = await describeGroup(emulator, id);
-    return group && predicate(group) ? group : undefined;
-  }, 20_000, what);
+  return waitFor(
+    async () => {
+      const group = await describeGroup(emulator, id);
+      return group && predicate(group) ? group : undefined;
+    },
+    20_000,
+    what,
+  );
 }
 
 async function mainPid(emulator: Emulator, id: string): Promise<number> {
-  return waitFor(async () => {
-    const log = await callV1(emulator, 'DescribeContainerLog', { ContainerGroupId: id, ContainerName: 'main' });
-    const match = /pid=(\d+)/.exec(String(log.body.Content ?? ''));
-    return match ? Number(match[1]) : undefined;
-  }, 10_000, 'the main process to print its pid');
+  return waitFor(
+    async () => {
+      const log = await callV1(emulator, 'DescribeContainerLog', { ContainerGroupId: id, ContainerName: 'main' });
+      const match = /pid=(\d+)/.exec(String(log.body.Content ?? ''));
+      return match ? Number(match[1]) : undefined;
+    },
+    10_000,
+    'the main process to print its pid',
+  );
 }
 
 describe('the status machine', () => {
@@ -74,11 +86,15 @@ describe('the status machine', () => {
   it('goes Scheduling → Pending → Running', async () => {
     const seen = new Set<string>();
     const id = await create(emulator, 'phases', {});
-    await waitFor(async () => {
-      const group = await describeGroup(emulator, id);
-      if (group) seen.add(group.Status);
-      return group?.Status === 'Running' ? true : undefined;
-    }, 10_000, 'Running');
+    await waitFor(
+      async () => {
+        const group = await describeGroup(emulator, id);
+        if (group) seen.add(group.Status);
+        return group?.Status === 'Running' ? true : undefined;
+      },
+      10_000,
+      'Running',
+    );
     expect(seen.has('Running')).toBe(true);
     expect([...seen].every((status) => ['Scheduling', 'Pending', 'Running'].includes(status))).toBe(true);
     const group = await describeGroup(emulator, id);
@@ -86,8 +102,18 @@ describe('the status machine', () => {
   });
 
   it('ends Succeeded or Failed under RestartPolicy Never', async () => {
-    const ok = await create(emulator, 'never-ok', { RestartPolicy: 'Never', 'Container.1.Command.1': '/bin/sh', 'Container.1.Arg.1': '-c', 'Container.1.Arg.2': 'echo bye' });
-    const bad = await create(emulator, 'never-bad', { RestartPolicy: 'Never', 'Container.1.Command.1': '/bin/sh', 'Container.1.Command.2': '-c', 'Container.1.Command.3': 'exit 3' });
+    const ok = await create(emulator, 'never-ok', {
+      RestartPolicy: 'Never',
+      'Container.1.Command.1': '/bin/sh',
+      'Container.1.Arg.1': '-c',
+      'Container.1.Arg.2': 'echo bye',
+    });
+    const bad = await create(emulator, 'never-bad', {
+      RestartPolicy: 'Never',
+      'Container.1.Command.1': '/bin/sh',
+      'Container.1.Command.2': '-c',
+      'Container.1.Command.3': 'exit 3',
+    });
     const succeeded = await waitForGroup(emulator, ok, (group) => group.Status === 'Succeeded', 'Succeeded');
     expect(succeeded.Containers[0]?.CurrentState).toMatchObject({ State: 'Terminated', ExitCode: 0 });
     const failed = await waitForGroup(emulator, bad, (group) => group.Status === 'Failed', 'Failed');
@@ -97,12 +123,22 @@ describe('the status machine', () => {
   });
 
   it('restarts on failure under OnFailure until the command succeeds', async () => {
-    const script = 'n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo attempt-$n; [ $n -ge 3 ] && exit 0; exit 1';
-    const id = await create(emulator, 'on-failure', { RestartPolicy: 'OnFailure', 'Container.1.Command.1': '/bin/sh', 'Container.1.Command.2': '-c', 'Container.1.Command.3': script });
+    const script =
+      'n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo attempt-$n; [ $n -ge 3 ] && exit 0; exit 1';
+    const id = await create(emulator, 'on-failure', {
+      RestartPolicy: 'OnFailure',
+      'Container.1.Command.1': '/bin/sh',
+      'Container.1.Command.2': '-c',
+      'Container.1.Command.3': script,
+    });
     const group = await waitForGroup(emulator, id, (item) => item.Status === 'Succeeded', 'Succeeded after retries');
     expect(group.Containers[0]?.RestartCount).toBe(2);
     expect(group.Containers[0]?.PreviousState.ExitCode).toBe(1);
-    const previous = await callV1(emulator, 'DescribeContainerLog', { ContainerGroupId: id, ContainerName: 'main', LastTime: 'true' });
+    const previous = await callV1(emulator, 'DescribeContainerLog', {
+      ContainerGroupId: id,
+      ContainerName: 'main',
+      LastTime: 'true',
+    });
     expect(previous.body.Content).toBe('attempt-2\n');
   });
 
@@ -125,16 +161,28 @@ describe('the status machine', () => {
     const group = await waitForGroup(emulator, id, (item) => item.Status === 'Expired', 'Expired');
     expect(group.ExpiredTime).toMatch(/Z$/);
     await waitFor(() => (pidAlive(pid) ? undefined : true), 10_000, 'the main process to die');
-    const exec = await callV1(emulator, 'ExecContainerCommand', { ContainerGroupId: id, ContainerName: 'main', Command: '["true"]' });
+    const exec = await callV1(emulator, 'ExecContainerCommand', {
+      ContainerGroupId: id,
+      ContainerName: 'main',
+      Command: '["true"]',
+    });
     expect(exec.body.Code).toBe('IncorrectStatus');
   });
 
   it('tails the log by lines and bytes', async () => {
-    const id = await create(emulator, 'logs', { 'Container.1.Command.1': '/bin/sh', 'Container.1.Command.2': '-c', 'Container.1.Command.3': 'for i in 1 2 3 4 5; do echo line-$i; done; echo pid=$$; exec sleep 1000' });
+    const id = await create(emulator, 'logs', {
+      'Container.1.Command.1': '/bin/sh',
+      'Container.1.Command.2': '-c',
+      'Container.1.Command.3': 'for i in 1 2 3 4 5; do echo line-$i; done; echo pid=$$; exec sleep 1000',
+    });
     await mainPid(emulator, id);
     const tail = await callV1(emulator, 'DescribeContainerLog', { ContainerGroupId: id, ContainerName: 'main', Tail: '2' });
     expect(tail.body.Content).toMatch(/^line-5\npid=\d+\n$/);
-    const bytes = await callV1(emulator, 'DescribeContainerLog', { ContainerGroupId: id, ContainerName: 'main', LimitBytes: '4' });
+    const bytes = await callV1(emulator, 'DescribeContainerLog', {
+      ContainerGroupId: id,
+      ContainerName: 'main',
+      LimitBytes: '4',
+    });
     expect(String(bytes.body.Content)).toHaveLength(4);
     const bad = await callV1(emulator, 'DescribeContainerLog', { ContainerGroupId: id, ContainerName: 'main', Tail: '5000' });
     expect(bad.body.Code).toBe('InvalidParameter');
@@ -143,13 +191,25 @@ describe('the status machine', () => {
   it('pages with Limit and NextToken, and filters by name, status and tag', async () => {
     const ids: string[] = [];
     for (let index = 0; index < 5; index += 1) {
-      ids.push(await create(emulator, `page-${index}`, { 'Tag.1.Key': 'suite', 'Tag.1.Value': 'paging', RestartPolicy: 'Never', 'Container.1.Command.1': 'true' }));
+      ids.push(
+        await create(emulator, `page-${index}`, {
+          'Tag.1.Key': 'suite',
+          'Tag.1.Value': 'paging',
+          RestartPolicy: 'Never',
+          'Container.1.Command.1': 'true',
+        }),
+      );
     }
     const seen: string[] = [];
     let nextToken = '';
     let pages = 0;
     do {
-      const page = await callV1(emulator, 'DescribeContainerGroups', { Limit: '2', 'Tag.1.Key': 'suite', 'Tag.1.Value': 'paging', ...(nextToken ? { NextToken: nextToken } : {}) });
+      const page = await callV1(emulator, 'DescribeContainerGroups', {
+        Limit: '2',
+        'Tag.1.Key': 'suite',
+        'Tag.1.Value': 'paging',
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      });
       expect(page.body.TotalCount).toBe(5);
       seen.push(...(page.body.ContainerGroups as Group[]).map((group) => group.ContainerGroupId));
       nextToken = String(page.body.NextToken ?? '');
@@ -172,7 +232,11 @@ describe('the status machine', () => {
   });
 
   it('deletes a group: it disappears and its processes die', async () => {
-    const id = await create(emulator, 'to-delete', { 'Container.1.Command.1': '/bin/sh', 'Container.1.Command.2': '-c', 'Container.1.Command.3': 'echo pid=$$; exec sleep 1000' });
+    const id = await create(emulator, 'to-delete', {
+      'Container.1.Command.1': '/bin/sh',
+      'Container.1.Command.2': '-c',
+      'Container.1.Command.3': 'echo pid=$$; exec sleep 1000',
+    });
     const pid = await mainPid(emulator, id);
     const deleted = await callV1(emulator, 'DeleteContainerGroup', { ContainerGroupId: id, Force: 'true' });
     expect(deleted.status).toBe(200);
@@ -186,7 +250,11 @@ describe('the status machine', () => {
 describe('clean shutdown and crash recovery', () => {
   it('close() leaves no process behind, tmux servers and background jobs included', async () => {
     const emulator = await startTestEmulator();
-    const id = await create(emulator, 'shutdown', { 'Container.1.Command.1': '/bin/sh', 'Container.1.Command.2': '-c', 'Container.1.Command.3': 'echo pid=$$; exec sleep 1000' });
+    const id = await create(emulator, 'shutdown', {
+      'Container.1.Command.1': '/bin/sh',
+      'Container.1.Command.2': '-c',
+      'Container.1.Command.3': 'echo pid=$$; exec sleep 1000',
+    });
     const pid = await mainPid(emulator, id);
     await waitForGroup(emulator, id, (group) => group.Status === 'Running', 'Running');
     const exec = await callV1(emulator, 'ExecContainerCommand', {
@@ -220,7 +288,16 @@ describe('clean shutdown and crash recovery', () => {
       // A crashed run: a sandbox started and then abandoned without stop() or destroy().
       const runtime = createProcessRuntime();
       const sandboxDir = join(stateDir, 'sandboxes', 'eci-crashed0000000000000');
-      const sandbox = await runtime.start({ id: 'eci-crashed0000000000000', name: 'crashed', containerName: 'main', image: 'busybox', command: [], args: [], env: {}, stateDir: sandboxDir });
+      const sandbox = await runtime.start({
+        id: 'eci-crashed0000000000000',
+        name: 'crashed',
+        containerName: 'main',
+        image: 'busybox',
+        command: [],
+        args: [],
+        env: {},
+        stateDir: sandboxDir,
+      });
       const handle = sandbox.exec({ argv: ['/bin/sh', '-c', '(setsid sleep 1000 & echo $!)'], tty: false });
       handle.stdin.end();
       let text = '';
@@ -256,13 +333,28 @@ describe('races', () => {
   it('restarting a Pending group and deleting a group while it starts leave nothing running', async () => {
     const emulator = await startTestEmulator({ schedulingMs: 0, pendingMs: 300 });
     try {
-      const command = { 'Container.1.Command.1': '/bin/sh', 'Container.1.Command.2': '-c', 'Container.1.Command.3': 'echo pid=$$; exec sleep 1000' };
+      const command = {
+        'Container.1.Command.1': '/bin/sh',
+        'Container.1.Command.2': '-c',
+        'Container.1.Command.3': 'echo pid=$$; exec sleep 1000',
+      };
       const restarted = await create(emulator, 'restart-pending', command);
       await waitForGroup(emulator, restarted, (group) => group.Status === 'Pending', 'Pending');
       expect((await callV1(emulator, 'RestartContainerGroup', { ContainerGroupId: restarted })).status).toBe(200);
-      const running = await waitForGroup(emulator, restarted, (group) => group.Status === 'Running', 'Running after a restart while Pending');
+      const running = await waitForGroup(
+        emulator,
+        restarted,
+        (group) => group.Status === 'Running',
+        'Running after a restart while Pending',
+      );
       expect(running.Containers[0]?.RestartCount).toBe(1);
-      const exec = await callV1(emulator, 'ExecContainerCommand', { ContainerGroupId: restarted, ContainerName: 'main', Command: '["/bin/sh","-c","echo alive > $HOME/probe; cat $HOME/probe"]', Sync: 'true', Stdin: 'false' });
+      const exec = await callV1(emulator, 'ExecContainerCommand', {
+        ContainerGroupId: restarted,
+        ContainerName: 'main',
+        Command: '["/bin/sh","-c","echo alive > $HOME/probe; cat $HOME/probe"]',
+        Sync: 'true',
+        Stdin: 'false',
+      });
       expect(exec.body.SyncResponse).toBe('alive\n');
       const pid = await mainPid(emulator, restarted);
 

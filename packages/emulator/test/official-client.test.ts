@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/index.js';
 import { EciModule, REGION, officialClient, runExecStream, startTestEmulator, waitFor } from './helpers.js';
 
-const { CreateContainerGroupRequest, CreateContainerGroupRequestContainer, CreateContainerGroupRequestContainerEnvironmentVar, CreateContainerGroupRequestTag } = EciModule;
+const {
+  CreateContainerGroupRequest,
+  CreateContainerGroupRequestContainer,
+  CreateContainerGroupRequestContainerEnvironmentVar,
+  CreateContainerGroupRequestTag,
+} = EciModule;
 
 async function lifecycle(emulator: Emulator, client: ReturnType<typeof officialClient>, name: string) {
   const created = await client.createContainerGroup(
@@ -30,13 +35,17 @@ async function lifecycle(emulator: Emulator, client: ReturnType<typeof officialC
   expect(id).toMatch(/^eci-[a-z0-9]{20}$/);
   expect(created.body?.requestId).toBeTruthy();
 
-  const group = await waitFor(async () => {
-    const described = await client.describeContainerGroups(
-      new EciModule.DescribeContainerGroupsRequest({ regionId: REGION, containerGroupIds: JSON.stringify([id]) }),
-    );
-    const found = described.body?.containerGroups?.[0];
-    return found?.status === 'Running' ? found : undefined;
-  }, 15_000, 'Running');
+  const group = await waitFor(
+    async () => {
+      const described = await client.describeContainerGroups(
+        new EciModule.DescribeContainerGroupsRequest({ regionId: REGION, containerGroupIds: JSON.stringify([id]) }),
+      );
+      const found = described.body?.containerGroups?.[0];
+      return found?.status === 'Running' ? found : undefined;
+    },
+    15_000,
+    'Running',
+  );
   expect(group.containerGroupName).toBe(name);
   expect(group.containers?.[0]?.name).toBe('main');
   expect(group.containers?.[0]?.image).toBe('alpine:3.20');
@@ -83,13 +92,17 @@ async function lifecycle(emulator: Emulator, client: ReturnType<typeof officialC
   expect(sync.body?.syncResponse).toBe('synchronous\n');
 
   await client.restartContainerGroup(new EciModule.RestartContainerGroupRequest({ regionId: REGION, containerGroupId: id }));
-  const afterRestart = await waitFor(async () => {
-    const described = await client.describeContainerGroups(
-      new EciModule.DescribeContainerGroupsRequest({ regionId: REGION, containerGroupIds: JSON.stringify([id]) }),
-    );
-    const found = described.body?.containerGroups?.[0];
-    return found?.status === 'Running' ? found : undefined;
-  }, 15_000, 'Running after restart');
+  const afterRestart = await waitFor(
+    async () => {
+      const described = await client.describeContainerGroups(
+        new EciModule.DescribeContainerGroupsRequest({ regionId: REGION, containerGroupIds: JSON.stringify([id]) }),
+      );
+      const found = described.body?.containerGroups?.[0];
+      return found?.status === 'Running' ? found : undefined;
+    },
+    15_000,
+    'Running after restart',
+  );
   expect(afterRestart.containers?.[0]?.restartCount).toBe(1);
 
   await client.deleteContainerGroup(new EciModule.DeleteContainerGroupRequest({ regionId: REGION, containerGroupId: id }));
@@ -128,12 +141,15 @@ describe('the official @alicloud/eci20180808 client', () => {
   it('refuses a wrong secret with SignatureDoesNotMatch, for both signature versions', async () => {
     for (const signatureAlgorithm of [undefined, 'v2']) {
       const client = officialClient(emulator, { accessKeySecret: 'not-the-secret', signatureAlgorithm });
-      const error = await client
-        .describeContainerGroups(new EciModule.DescribeContainerGroupsRequest({ regionId: REGION }))
-        .then(() => undefined, (caught: { code?: string; data?: { statusCode?: number; Recommend?: string; HostId?: string } }) => caught);
+      const error = await client.describeContainerGroups(new EciModule.DescribeContainerGroupsRequest({ regionId: REGION })).then(
+        () => undefined,
+        (caught: { code?: string; data?: { statusCode?: number; Recommend?: string; HostId?: string } }) => caught,
+      );
       expect(error?.code).toBe('SignatureDoesNotMatch');
       expect(error?.data?.statusCode).toBe(400);
-      expect(error?.data?.Recommend).toMatch(/^https:\/\/api\.aliyun\.com\/troubleshoot\?q=SignatureDoesNotMatch&product=Eci&requestId=/);
+      expect(error?.data?.Recommend).toMatch(
+        /^https:\/\/api\.aliyun\.com\/troubleshoot\?q=SignatureDoesNotMatch&product=Eci&requestId=/,
+      );
     }
   });
 });
@@ -153,16 +169,20 @@ describe('the official client with an STS token', () => {
       const listed = await client.describeContainerGroups(new EciModule.DescribeContainerGroupsRequest({ regionId: REGION }));
       expect(listed.body?.totalCount).toBe(0);
       const wrong = officialClient(emulator, { signatureAlgorithm, securityToken: 'another-token' });
-      const error = await wrong
-        .describeContainerGroups(new EciModule.DescribeContainerGroupsRequest({ regionId: REGION }))
-        .then(() => undefined, (caught: { code?: string }) => caught);
+      const error = await wrong.describeContainerGroups(new EciModule.DescribeContainerGroupsRequest({ regionId: REGION })).then(
+        () => undefined,
+        (caught: { code?: string }) => caught,
+      );
       expect(error?.code).toBe('InvalidSecurityToken.MismatchWithAccessKey');
     }
     for (const signatureAlgorithm of [undefined, 'v2']) {
       const badSecret = officialClient(emulator, { signatureAlgorithm, accessKeySecret: 'wrong' });
       const error = await badSecret
         .describeContainerGroups(new EciModule.DescribeContainerGroupsRequest({ regionId: REGION }))
-        .then(() => undefined, (caught: { code?: string; message?: string }) => caught);
+        .then(
+          () => undefined,
+          (caught: { code?: string; message?: string }) => caught,
+        );
       expect(error?.code).toBe('SignatureDoesNotMatch');
       expect(error?.message).not.toContain('sts-token-for-tests');
     }

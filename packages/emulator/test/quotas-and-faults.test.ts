@@ -15,7 +15,11 @@ describe('quotas', () => {
       expect((await callV1(emulator, 'DescribeContainerGroupStatus', {})).status).toBe(200);
       expect(results.slice(0, 5).every((code) => code === 'OK')).toBe(true);
       expect(results.slice(5)).toEqual(['Throttling.User', 'Throttling.User']);
-      await waitFor(async () => ((await callV1(emulator, 'DescribeContainerGroups', {})).status === 200 ? true : undefined), 10_000, 'the next window');
+      await waitFor(
+        async () => ((await callV1(emulator, 'DescribeContainerGroups', {})).status === 200 ? true : undefined),
+        10_000,
+        'the next window',
+      );
       expect(emulator.calls.count('DescribeContainerGroups', 'Throttling.User')).toBeGreaterThanOrEqual(2);
     } finally {
       await emulator.close();
@@ -35,7 +39,9 @@ describe('quotas', () => {
 
 describe('API faults', () => {
   async function observe(seed: number): Promise<string[]> {
-    const emulator = await startTestEmulator({ faults: { seed, serverErrorRate: 0.25, connectionResetRate: 0.15, throttleRate: 0.15 } });
+    const emulator = await startTestEmulator({
+      faults: { seed, serverErrorRate: 0.25, connectionResetRate: 0.15, throttleRate: 0.15 },
+    });
     try {
       const outcomes: string[] = [];
       for (let index = 0; index < 30; index += 1) {
@@ -68,13 +74,21 @@ describe('API faults', () => {
   it('slows starts: the group stays Pending longer', async () => {
     const emulator = await startTestEmulator({ faults: { slowStartRate: 1, slowStartMs: 300 } });
     try {
-      const created = await callV1(emulator, 'CreateContainerGroup', { ContainerGroupName: 'slow', 'Container.1.Name': 'main', 'Container.1.Image': 'busybox' });
+      const created = await callV1(emulator, 'CreateContainerGroup', {
+        ContainerGroupName: 'slow',
+        'Container.1.Name': 'main',
+        'Container.1.Image': 'busybox',
+      });
       const id = created.body.ContainerGroupId as string;
-      const group = await waitFor(async () => {
-        const response = await callV1(emulator, 'DescribeContainerGroups', { ContainerGroupIds: JSON.stringify([id]) });
-        const found = (response.body.ContainerGroups as Array<{ Status: string; Events: Array<{ Reason: string }> }>)[0];
-        return found?.Status === 'Running' ? found : undefined;
-      }, 10_000, 'Running');
+      const group = await waitFor(
+        async () => {
+          const response = await callV1(emulator, 'DescribeContainerGroups', { ContainerGroupIds: JSON.stringify([id]) });
+          const found = (response.body.ContainerGroups as Array<{ Status: string; Events: Array<{ Reason: string }> }>)[0];
+          return found?.Status === 'Running' ? found : undefined;
+        },
+        10_000,
+        'Running',
+      );
       expect(group.Events.map((event) => event.Reason)).toContain('SlowStart');
     } finally {
       await emulator.close();

@@ -75,8 +75,14 @@ describe.skipIf(!detection.usable)(
       await waitFor(async () => (await hostProcessesStartingWith(`sleep ${marker}`)).length === 3, 'main and exec processes');
 
       owner.kill('SIGKILL');
-      await waitFor(async () => (await hostProcessesStartingWith(`sleep ${marker}`)).length === 0, 'the sandbox processes to end');
-      await waitFor(async () => !(await readFile('/proc/self/mountinfo', 'utf8')).includes(stateDir), 'the overlay to be detached');
+      await waitFor(
+        async () => (await hostProcessesStartingWith(`sleep ${marker}`)).length === 0,
+        'the sandbox processes to end',
+      );
+      await waitFor(
+        async () => !(await readFile('/proc/self/mountinfo', 'utf8')).includes(stateDir),
+        'the overlay to be detached',
+      );
       expect(await hostProcessesStartingWith(`sleep ${marker}`)).toEqual([]);
     });
   },

@@ -49,13 +49,17 @@ describe.skipIf(!detection.usable)(
     };
 
     const waitRunning = (id: string, restartCount = 0) =>
-      waitFor(async () => {
-        const described = await client.describeContainerGroups(
-          new EciModule.DescribeContainerGroupsRequest({ regionId: REGION, containerGroupIds: JSON.stringify([id]) }),
-        );
-        const found = described.body?.containerGroups?.[0];
-        return found?.status === 'Running' && (found.containers?.[0]?.restartCount ?? 0) >= restartCount ? found : undefined;
-      }, 30_000, 'Running');
+      waitFor(
+        async () => {
+          const described = await client.describeContainerGroups(
+            new EciModule.DescribeContainerGroupsRequest({ regionId: REGION, containerGroupIds: JSON.stringify([id]) }),
+          );
+          const found = described.body?.containerGroups?.[0];
+          return found?.status === 'Running' && (found.containers?.[0]?.restartCount ?? 0) >= restartCount ? found : undefined;
+        },
+        30_000,
+        'Running',
+      );
 
     it('runs a container group as an isolated container: create → exec → restart → delete', async () => {
       expect(emulator.runtime.name).toBe('runc');
@@ -64,14 +68,19 @@ describe.skipIf(!detection.usable)(
         new EciModule.CreateContainerGroupRequest({
           regionId: REGION,
           containerGroupName: 'runc-e2e',
-          container: [new EciModule.CreateContainerGroupRequestContainer({ name: 'main', image: 'ubuntu:24.04', cpu: 1, memory: 1 })],
+          container: [
+            new EciModule.CreateContainerGroupRequestContainer({ name: 'main', image: 'ubuntu:24.04', cpu: 1, memory: 1 }),
+          ],
         }),
       );
       const id = created.body?.containerGroupId as string;
       await waitRunning(id);
 
       expect(await syncExec(id, ['hostname'])).toBe('runc-e2e\n');
-      const processes = (await syncExec(id, ['ps', '-e', '-o', 'pid=,comm='])).trim().split('\n').map((line) => line.trim());
+      const processes = (await syncExec(id, ['ps', '-e', '-o', 'pid=,comm=']))
+        .trim()
+        .split('\n')
+        .map((line) => line.trim());
       expect(processes[0]).toMatch(/^1 /);
       expect(processes.length).toBeLessThanOrEqual(3);
 
@@ -98,10 +107,14 @@ describe.skipIf(!detection.usable)(
       expect(await syncExec(id, ['cat', `/root/${marker}`])).toBe('kept\n');
 
       await client.deleteContainerGroup(new EciModule.DeleteContainerGroupRequest({ regionId: REGION, containerGroupId: id }));
-      await waitFor(async () => {
-        const mountinfo = await readFile('/proc/self/mountinfo', 'utf8');
-        return mountinfo.includes(join(emulator.stateDir, 'sandboxes', id)) ? undefined : true;
-      }, 30_000, 'the sandbox mounts to go');
+      await waitFor(
+        async () => {
+          const mountinfo = await readFile('/proc/self/mountinfo', 'utf8');
+          return mountinfo.includes(join(emulator.stateDir, 'sandboxes', id)) ? undefined : true;
+        },
+        30_000,
+        'the sandbox mounts to go',
+      );
     });
 
     it('close() removes every container, mount and process, and the state directory', async () => {
@@ -109,7 +122,9 @@ describe.skipIf(!detection.usable)(
         new EciModule.CreateContainerGroupRequest({
           regionId: REGION,
           containerGroupName: 'runc-e2e-close',
-          container: [new EciModule.CreateContainerGroupRequestContainer({ name: 'main', image: 'ubuntu:24.04', cpu: 1, memory: 1 })],
+          container: [
+            new EciModule.CreateContainerGroupRequestContainer({ name: 'main', image: 'ubuntu:24.04', cpu: 1, memory: 1 }),
+          ],
         }),
       );
       const id = created.body?.containerGroupId as string;

@@ -91,7 +91,10 @@ describe.skipIf(!detection.usable)(
       for (const sandbox of [alpha, beta]) {
         const listing = await run(sandbox, { argv: ['ps', '-e', '-o', 'pid=,args='] });
         expect(listing.code).toBe(0);
-        const rows = listing.stdout.trim().split('\n').map((line) => line.trim());
+        const rows = listing.stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.trim());
         // The main process (keep-alive or the spec's command) and the ps itself, nothing else.
         expect(rows).toHaveLength(2);
         expect(rows[0]).toMatch(/^1 sleep /);
@@ -131,7 +134,10 @@ describe.skipIf(!detection.usable)(
       expect(notFound.code).toBe(127);
       expect(notFound.stderr).toContain('no-such-program-eci');
       expect((await run(alpha, { argv: ['/etc/hostname'] })).code).toBe(126);
-      expect(await run(alpha, { argv: ['cat'] }, 'line one\nline two\n')).toMatchObject({ code: 0, stdout: 'line one\nline two\n' });
+      expect(await run(alpha, { argv: ['cat'] }, 'line one\nline two\n')).toMatchObject({
+        code: 0,
+        stdout: 'line one\nline two\n',
+      });
       const environment = await run(alpha, {
         argv: ['sh', '-c', 'echo "$EXTRA|$GREETING|$(pwd)"; echo to-stderr >&2'],
         env: { EXTRA: 'from exec' },
@@ -141,7 +147,10 @@ describe.skipIf(!detection.usable)(
     });
 
     it("captures the main process's stdout and stderr in readLog", async () => {
-      await waitFor(async () => /started-alpha[\s\S]*oops-alpha|oops-alpha[\s\S]*started-alpha/.test((await alpha.readLog()).toString()), 'both log lines');
+      await waitFor(
+        async () => /started-alpha[\s\S]*oops-alpha|oops-alpha[\s\S]*started-alpha/.test((await alpha.readLog()).toString()),
+        'both log lines',
+      );
     });
 
     it('gives a TTY exec a terminal of the asked size, and resize reaches it', async () => {
@@ -281,7 +290,7 @@ describe.skipIf(!detection.usable)(
       await doomed.destroy();
     });
 
-    it('runs an image mapped in options.rootfs on that root file system instead of the host\'s', async () => {
+    it("runs an image mapped in options.rootfs on that root file system instead of the host's", async () => {
       const imageRoot = await mkdtemp('/var/tmp/eci-runc-image-');
       stateRoots.push(imageRoot);
       await buildTinyRootfs(imageRoot, ['/bin/sh', '/bin/cat', '/bin/sleep']);
@@ -289,7 +298,9 @@ describe.skipIf(!detection.usable)(
       const tiny = await startOn(imageRuntime, makeSpec(stateRoot, 'sbx-tiny', { image: 'tiny:1' }));
       expect(await run(tiny, { argv: ['cat', '/etc/hostname'] })).toMatchObject({ code: 0, stdout: 'sbx-tiny\n' });
       // The host's tools are not there; the image's are.
-      expect((await run(tiny, { argv: ['sh', '-c', 'test -e /usr/bin/python3 || test -e /usr/bin/env; echo $?'] })).stdout).toBe('1\n');
+      expect((await run(tiny, { argv: ['sh', '-c', 'test -e /usr/bin/python3 || test -e /usr/bin/env; echo $?'] })).stdout).toBe(
+        '1\n',
+      );
       expect((await run(tiny, { argv: ['sh', '-c', 'echo written > /bin/new-file'] })).code).toBe(0);
       expect(existsSync(join(imageRoot, 'bin', 'new-file'))).toBe(false);
       await tiny.destroy();

@@ -45,92 +45,103 @@ describe('runEmulatorServer', () => {
 const binPath = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
 // The bin is the built file: `pnpm test` at the root builds first; a bare package run may not have it.
-describe.skipIf(!existsSync(binPath))(`the eci-emulator bin${existsSync(binPath) ? '' : ' (skipped: dist/bin.js not built)'}`, () => {
-  it('cleans up every sandbox process on SIGTERM', async () => {
-    const child = spawn(process.execPath, [binPath, '--runtime', 'process', '--port', '0'], {
-      env: { ...process.env, ECI_EMULATOR_ACCESS_KEY_ID: 'LTAIbin', ECI_EMULATOR_ACCESS_KEY_SECRET: 'bin-secret' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const endpoint = await waitFor(() => /ECI_SANDBOX_ENDPOINT=(\S+)/.exec(output)?.[1], 15_000, 'the endpoint line');
-      const emulatorLike = {
-        endpoint,
-        host: endpoint.replace('http://', ''),
-        credentials: { accessKeyId: 'LTAIbin', accessKeySecret: 'bin-secret' },
-      } as unknown as Emulator;
-      const created = await callV1(emulatorLike, 'CreateContainerGroup', {
-        ContainerGroupName: 'bin-group',
-        'Container.1.Name': 'main',
-        'Container.1.Image': 'busybox',
-        'Container.1.Command.1': '/bin/sh',
-        'Container.1.Command.2': '-c',
-        'Container.1.Command.3': 'echo pid=$$; exec sleep 1000',
+describe.skipIf(!existsSync(binPath))(
+  `the eci-emulator bin${existsSync(binPath) ? '' : ' (skipped: dist/bin.js not built)'}`,
+  () => {
+    it('cleans up every sandbox process on SIGTERM', async () => {
+      const child = spawn(process.execPath, [binPath, '--runtime', 'process', '--port', '0'], {
+        env: { ...process.env, ECI_EMULATOR_ACCESS_KEY_ID: 'LTAIbin', ECI_EMULATOR_ACCESS_KEY_SECRET: 'bin-secret' },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      const id = created.body.ContainerGroupId as string;
-      const pid = await waitFor(async () => {
-        const log = await callV1(emulatorLike, 'DescribeContainerLog', { ContainerGroupId: id, ContainerName: 'main' });
-        const match = /pid=(\d+)/.exec(String(log.body.Content ?? ''));
-        return match ? Number(match[1]) : undefined;
-      }, 15_000, 'the pid');
-      expect(pidAlive(pid)).toBe(true);
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(pidAlive(pid)).toBe(false);
-      expect(output).toContain('shutting down');
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-  });
-
-  it('after a SIGKILL, the next start on the same state directory reaps the leftovers', async () => {
-    const stateDir = await mkdtemp(join(tmpdir(), 'eci-emu-kill-'));
-    const child = spawn(process.execPath, [binPath, '--runtime', 'process', '--port', '0', '--state-dir', stateDir], {
-      env: { ...process.env, ECI_EMULATOR_ACCESS_KEY_ID: 'LTAIbin', ECI_EMULATOR_ACCESS_KEY_SECRET: 'bin-secret' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      try {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        const endpoint = await waitFor(() => /ECI_SANDBOX_ENDPOINT=(\S+)/.exec(output)?.[1], 15_000, 'the endpoint line');
+        const emulatorLike = {
+          endpoint,
+          host: endpoint.replace('http://', ''),
+          credentials: { accessKeyId: 'LTAIbin', accessKeySecret: 'bin-secret' },
+        } as unknown as Emulator;
+        const created = await callV1(emulatorLike, 'CreateContainerGroup', {
+          ContainerGroupName: 'bin-group',
+          'Container.1.Name': 'main',
+          'Container.1.Image': 'busybox',
+          'Container.1.Command.1': '/bin/sh',
+          'Container.1.Command.2': '-c',
+          'Container.1.Command.3': 'echo pid=$$; exec sleep 1000',
+        });
+        const id = created.body.ContainerGroupId as string;
+        const pid = await waitFor(
+          async () => {
+            const log = await callV1(emulatorLike, 'DescribeContainerLog', { ContainerGroupId: id, ContainerName: 'main' });
+            const match = /pid=(\d+)/.exec(String(log.body.Content ?? ''));
+            return match ? Number(match[1]) : undefined;
+          },
+          15_000,
+          'the pid',
+        );
+        expect(pidAlive(pid)).toBe(true);
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        child.kill('SIGTERM');
+        expect(await exited).toBe(0);
+        expect(pidAlive(pid)).toBe(false);
+        expect(output).toContain('shutting down');
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
     });
-    let pid = 0;
-    try {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const endpoint = await waitFor(() => /ECI_SANDBOX_ENDPOINT=(\S+)/.exec(output)?.[1], 15_000, 'the endpoint line');
-      const emulatorLike = {
-        endpoint,
-        host: endpoint.replace('http://', ''),
-        credentials: { accessKeyId: 'LTAIbin', accessKeySecret: 'bin-secret' },
-      } as unknown as Emulator;
-      const created = await callV1(emulatorLike, 'CreateContainerGroup', {
-        ContainerGroupName: 'crash-group',
-        'Container.1.Name': 'main',
-        'Container.1.Image': 'busybox',
-        'Container.1.Command.1': '/bin/sh',
-        'Container.1.Command.2': '-c',
-        'Container.1.Command.3': 'echo pid=$$; exec sleep 1000',
-      });
-      const id = created.body.ContainerGroupId as string;
-      pid = await waitFor(async () => {
-        const log = await callV1(emulatorLike, 'DescribeContainerLog', { ContainerGroupId: id, ContainerName: 'main' });
-        const match = /pid=(\d+)/.exec(String(log.body.Content ?? ''));
-        return match ? Number(match[1]) : undefined;
-      }, 15_000, 'the pid');
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-      expect(pidAlive(pid)).toBe(true); // the crash left the sandbox running
 
-      const next = await startEmulator({ runtime: 'process', stateDir });
-      expect(pidAlive(pid)).toBe(false);
-      expect(existsSync(join(stateDir, 'sandboxes', id))).toBe(false);
-      await next.close();
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      if (pid && pidAlive(pid)) process.kill(pid, 'SIGKILL');
-      await rm(stateDir, { recursive: true, force: true });
-    }
-  });
-});
+    it('after a SIGKILL, the next start on the same state directory reaps the leftovers', async () => {
+      const stateDir = await mkdtemp(join(tmpdir(), 'eci-emu-kill-'));
+      const child = spawn(process.execPath, [binPath, '--runtime', 'process', '--port', '0', '--state-dir', stateDir], {
+        env: { ...process.env, ECI_EMULATOR_ACCESS_KEY_ID: 'LTAIbin', ECI_EMULATOR_ACCESS_KEY_SECRET: 'bin-secret' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let pid = 0;
+      try {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        const endpoint = await waitFor(() => /ECI_SANDBOX_ENDPOINT=(\S+)/.exec(output)?.[1], 15_000, 'the endpoint line');
+        const emulatorLike = {
+          endpoint,
+          host: endpoint.replace('http://', ''),
+          credentials: { accessKeyId: 'LTAIbin', accessKeySecret: 'bin-secret' },
+        } as unknown as Emulator;
+        const created = await callV1(emulatorLike, 'CreateContainerGroup', {
+          ContainerGroupName: 'crash-group',
+          'Container.1.Name': 'main',
+          'Container.1.Image': 'busybox',
+          'Container.1.Command.1': '/bin/sh',
+          'Container.1.Command.2': '-c',
+          'Container.1.Command.3': 'echo pid=$$; exec sleep 1000',
+        });
+        const id = created.body.ContainerGroupId as string;
+        pid = await waitFor(
+          async () => {
+            const log = await callV1(emulatorLike, 'DescribeContainerLog', { ContainerGroupId: id, ContainerName: 'main' });
+            const match = /pid=(\d+)/.exec(String(log.body.Content ?? ''));
+            return match ? Number(match[1]) : undefined;
+          },
+          15_000,
+          'the pid',
+        );
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+        expect(pidAlive(pid)).toBe(true); // the crash left the sandbox running
+
+        const next = await startEmulator({ runtime: 'process', stateDir });
+        expect(pidAlive(pid)).toBe(false);
+        expect(existsSync(join(stateDir, 'sandboxes', id))).toBe(false);
+        await next.close();
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        if (pid && pidAlive(pid)) process.kill(pid, 'SIGKILL');
+        await rm(stateDir, { recursive: true, force: true });
+      }
+    });
+  },
+);
 
 describe('startEmulator', () => {
   it('says which address it could not listen on, and rejects invalid options by name', async () => {

@@ -11,17 +11,22 @@ import {
   ExecValidationError,
   StreamTruncatedError,
 } from './errors.js';
-import { Channel, SUBPROTOCOL_V4, SUBPROTOCOL_V5, decodeFrame, encodeClose, encodeFrame, encodeResize, parseStatus } from './frame.js';
+import {
+  Channel,
+  SUBPROTOCOL_V4,
+  SUBPROTOCOL_V5,
+  decodeFrame,
+  encodeClose,
+  encodeFrame,
+  encodeResize,
+  parseStatus,
+} from './frame.js';
 import { MarkerScanner } from './internal/marker-scanner.js';
 import { redactExecUrl } from './internal/redact.js';
 import { parseOptions } from './internal/validate.js';
 
 /** The `ws` client constructor shape; inject another (a wrapper, a proxy-aware one) through options. */
-export type WebSocketConstructor = new (
-  url: string,
-  protocols?: string | string[],
-  options?: ClientOptions,
-) => DefaultWebSocket;
+export type WebSocketConstructor = new (url: string, protocols?: string | string[], options?: ClientOptions) => DefaultWebSocket;
 
 export type ExecProtocol = 'none' | 'v4' | 'v5';
 
@@ -101,14 +106,19 @@ const optionsSchema = z.object({
   protocol: z.enum(['none', 'v4', 'v5']).optional(),
   timeoutMs: z.number().int().nonnegative().finite().optional(),
   maxOutputBytes: z.number().int().nonnegative().optional(),
-  marker: z.string().min(1).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
+  marker: z
+    .string()
+    .min(1)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .optional(),
   stdinChunkBytes: z.number().int().positive().optional(),
   decodeText: z.boolean().optional(),
 });
 
 /** Checks an exec WebSocket URL; the error never shows its token. */
 export function validateExecUrl(url: unknown): URL {
-  if (typeof url !== 'string' || url.length === 0) throw new ExecValidationError('url', 'must be a non-empty ws:// or wss:// URL');
+  if (typeof url !== 'string' || url.length === 0)
+    throw new ExecValidationError('url', 'must be a non-empty ws:// or wss:// URL');
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -174,7 +184,9 @@ export class ExecProcess implements AsyncIterable<ExecOutputEvent> {
   constructor(url: string, options: OpenExecOptions) {
     this.options = options;
     this.redactedUrl = redactExecUrl(url);
-    this.scanner = options.marker ? new MarkerScanner(options.marker, 'end', { carriageReturn: options.tty ?? false }) : undefined;
+    this.scanner = options.marker
+      ? new MarkerScanner(options.marker, 'end', { carriageReturn: options.tty ?? false })
+      : undefined;
     const newOutput = (): OutputState => ({
       decoder: new TextDecoder('utf-8'),
       kept: [],

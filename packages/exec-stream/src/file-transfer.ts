@@ -303,7 +303,9 @@ async function settleWrite(
       settleError = error;
       const retryable = (error as { retryable?: unknown } | null)?.retryable === true;
       if (!retryable || attempt === SETTLE_ATTEMPTS || options.signal?.aborted) break;
-      await delay(SETTLE_RETRY_DELAY_MS * attempt, undefined, options.signal ? { signal: options.signal } : {}).catch(() => undefined);
+      await delay(SETTLE_RETRY_DELAY_MS * attempt, undefined, options.signal ? { signal: options.signal } : {}).catch(
+        () => undefined,
+      );
     }
   }
   throw new WriteOutcomeUnknownError(path, streamError, settleError);
@@ -317,13 +319,21 @@ async function settleWrite(
  * landed (then this resolves) or can no longer land (then the stream's error is thrown); if that
  * call fails too, `WriteOutcomeUnknownError`.
  */
-export async function writeFile(launcher: ExecLauncher, path: string, data: FileData, options: WriteFileOptions = {}): Promise<WriteFileResult> {
+export async function writeFile(
+  launcher: ExecLauncher,
+  path: string,
+  data: FileData,
+  options: WriteFileOptions = {},
+): Promise<WriteFileResult> {
   if (typeof launcher !== 'function') throw new ExecValidationError('launcher', 'must be a function returning a WebSocket URL');
   validatePath(path);
   parseOptions(transferSchema, options);
   const mode = normalizeMode(options.mode);
   if (data === null || data === undefined) throw new ExecValidationError('data', 'is required');
-  const deadline = new Deadline(options.timeoutMs === undefined ? DEFAULT_FILE_TIMEOUT_MS : options.timeoutMs || undefined, options.signal);
+  const deadline = new Deadline(
+    options.timeoutMs === undefined ? DEFAULT_FILE_TIMEOUT_MS : options.timeoutMs || undefined,
+    options.signal,
+  );
   try {
     deadline.throwIfAborted('writeFile');
     // Aborts are handled here, between chunks, so that the sandbox can remove its temp file.
@@ -379,7 +389,10 @@ export async function writeFile(launcher: ExecLauncher, path: string, data: File
           }
         }
         if (options.size !== undefined && bytes !== options.size) {
-          throw new ExecValidationError('size', `the data had ${bytes} bytes, not the ${options.size} announced; nothing was written`);
+          throw new ExecValidationError(
+            'size',
+            `the data had ${bytes} bytes, not the ${options.size} announced; nothing was written`,
+          );
         }
         await flush();
       } catch (error) {
@@ -412,16 +425,21 @@ export async function writeFile(launcher: ExecLauncher, path: string, data: File
       const reported = /^(\d+) ([0-9a-f]{64})$/m.exec(result.stdout);
       const actual = reported ? { bytes: Number(reported[1]), sha256: reported[2] as string } : undefined;
       if (result.exitCode === 73 || (result.exitCode === 0 && (actual?.bytes !== bytes || actual?.sha256 !== sha256))) {
-        throw new FileVerificationError(path, 'the file measured in the sandbox differs from the data sent; nothing was replaced', {
-          expected: { bytes, sha256 },
-          actual,
-        });
+        throw new FileVerificationError(
+          path,
+          'the file measured in the sandbox differs from the data sent; nothing was replaced',
+          {
+            expected: { bytes, sha256 },
+            actual,
+          },
+        );
       }
       if (result.exitCode !== 0) throw failure(result, `writeFile ${path}`);
       return { path, bytes, sha256 };
     } catch (error) {
       process.kill();
-      if (error instanceof ExecTimeoutError || error instanceof ExecAbortError || error instanceof WriteOutcomeUnknownError) throw error;
+      if (error instanceof ExecTimeoutError || error instanceof ExecAbortError || error instanceof WriteOutcomeUnknownError)
+        throw error;
       throw deadline.error('writeFile') ?? error;
     }
   } finally {
@@ -490,13 +508,17 @@ export async function readFile(launcher: ExecLauncher, path: string, options: Re
   if (typeof launcher !== 'function') throw new ExecValidationError('launcher', 'must be a function returning a WebSocket URL');
   validatePath(path);
   parseOptions(transferSchema, options);
-  const deadline = new Deadline(options.timeoutMs === undefined ? DEFAULT_FILE_TIMEOUT_MS : options.timeoutMs || undefined, options.signal);
+  const deadline = new Deadline(
+    options.timeoutMs === undefined ? DEFAULT_FILE_TIMEOUT_MS : options.timeoutMs || undefined,
+    options.signal,
+  );
   try {
     const encodings: Array<'raw' | 'base64'> = options.encoding === 'base64' ? ['base64'] : ['raw', 'base64'];
     let last: { expected: Measured; actual: Measured } | undefined;
     for (const encoding of encodings) {
       const attempt = await readOnce(launcher, path, encoding, options, deadline);
-      if (attempt.expected.bytes === attempt.actual.bytes && attempt.expected.sha256 === attempt.actual.sha256) return attempt.data;
+      if (attempt.expected.bytes === attempt.actual.bytes && attempt.expected.sha256 === attempt.actual.sha256)
+        return attempt.data;
       last = attempt;
     }
     throw new FileVerificationError(path, 'the bytes received differ from the file measured in the sandbox', {
@@ -513,11 +535,18 @@ export async function readFile(launcher: ExecLauncher, path: string, options: Re
  * size and sha256 are checked at the end: a mismatch throws `FileVerificationError` from the
  * iteration (there is no fallback, since the pieces were already handed out).
  */
-export async function* readFileStream(launcher: ExecLauncher, path: string, options: FileTransferOptions = {}): AsyncGenerator<Uint8Array> {
+export async function* readFileStream(
+  launcher: ExecLauncher,
+  path: string,
+  options: FileTransferOptions = {},
+): AsyncGenerator<Uint8Array> {
   if (typeof launcher !== 'function') throw new ExecValidationError('launcher', 'must be a function returning a WebSocket URL');
   validatePath(path);
   parseOptions(transferSchema, options);
-  const deadline = new Deadline(options.timeoutMs === undefined ? DEFAULT_FILE_TIMEOUT_MS : options.timeoutMs || undefined, options.signal);
+  const deadline = new Deadline(
+    options.timeoutMs === undefined ? DEFAULT_FILE_TIMEOUT_MS : options.timeoutMs || undefined,
+    options.signal,
+  );
   let process: ExecProcess | undefined;
   try {
     // Binary: the events' bytes only (decoding every byte as UTF-8 made this about 4x slower).
@@ -545,7 +574,10 @@ export async function* readFileStream(launcher: ExecLauncher, path: string, opti
     const expected = parseMeta(stderr);
     const actual = { bytes, sha256: hash.digest('hex') };
     if (!expected || expected.bytes !== actual.bytes || expected.sha256 !== actual.sha256) {
-      throw new FileVerificationError(path, 'the bytes received differ from the file measured in the sandbox', { expected, actual });
+      throw new FileVerificationError(path, 'the bytes received differ from the file measured in the sandbox', {
+        expected,
+        actual,
+      });
     }
   } finally {
     process?.close();

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Channel,
-  decodeFrame,
-  encodeClose,
-  encodeExitStatus,
-  encodeFrame,
-  encodeResize,
-  parseStatus,
-} from './frame.js';
+import { Channel, decodeFrame, encodeClose, encodeExitStatus, encodeFrame, encodeResize, parseStatus } from './frame.js';
 
 describe('frame codec', () => {
   it('round-trips a binary frame', () => {

@@ -64,9 +64,7 @@ export function encodeClose(channel: number): Buffer {
 }
 
 /** What a channel-3 message says about the command's end. */
-export type StatusMessage =
-  | { kind: 'exit'; exitCode: number }
-  | { kind: 'error'; message: string };
+export type StatusMessage = { kind: 'exit'; exitCode: number } | { kind: 'error'; message: string };
 
 /**
  * Reads a channel-3 payload: a JSON `metav1.Status` (v4/v5) gives an exit code; any other text is

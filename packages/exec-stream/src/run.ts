@@ -7,7 +7,14 @@ import { Deadline } from './internal/deadline.js';
 import { parseOptions } from './internal/validate.js';
 import type { ExecLauncher } from './launcher.js';
 import type { ExecLimits } from './shell-encode.js';
-import { encodeArgvCommand, encodeShellCommand, encodeStdinScript, scriptPrologue, shellQuote, validateArgv } from './shell-encode.js';
+import {
+  encodeArgvCommand,
+  encodeShellCommand,
+  encodeStdinScript,
+  scriptPrologue,
+  shellQuote,
+  validateArgv,
+} from './shell-encode.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -72,7 +79,10 @@ export async function launchAndWait(
   writes: Uint8Array[],
   options: RunOptions & { needStdin: boolean; onStdoutBytes?: (bytes: Uint8Array) => void },
 ): Promise<ExecResult> {
-  const deadline = new Deadline(options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : options.timeoutMs || undefined, options.signal);
+  const deadline = new Deadline(
+    options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : options.timeoutMs || undefined,
+    options.signal,
+  );
   try {
     deadline.throwIfAborted('exec');
     let url: string;
@@ -161,10 +171,16 @@ export async function runArgv(launcher: ExecLauncher, argv: string[], options: R
     stdin: options.stdin !== undefined,
   });
   if (encoded.fits && options.transport !== 'stdin') {
-    const result = await launchAndWait(launcher, encoded.argv, encoded.marker, options.stdin === undefined ? [] : [toBytes(options.stdin)], {
-      ...options,
-      needStdin: options.stdin !== undefined,
-    });
+    const result = await launchAndWait(
+      launcher,
+      encoded.argv,
+      encoded.marker,
+      options.stdin === undefined ? [] : [toBytes(options.stdin)],
+      {
+        ...options,
+        needStdin: options.stdin !== undefined,
+      },
+    );
     return { ...result, transport: 'inline' };
   }
   if (options.transport === 'inline') throw new ExecValidationError('argv', encoded.fits ? 'transport conflict' : encoded.reason);

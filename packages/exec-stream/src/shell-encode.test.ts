@@ -21,7 +21,10 @@ const scratch = mkdtempSync(join(tmpdir(), 'eci-encode-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs an argv for real (as the exec server would) and splits off the exit marker. */
-function run(argv: string[], input?: string): { stdout: string; stderr: string; exitCode: number | undefined; status: number | null } {
+function run(
+  argv: string[],
+  input?: string,
+): { stdout: string; stderr: string; exitCode: number | undefined; status: number | null } {
   const result = spawnSync(argv[0] as string, argv.slice(1), { input: input ?? '', maxBuffer: 64 * 1024 * 1024 });
   return { ...splitMarker(result.stdout), stderr: result.stderr.toString('utf8'), status: result.status };
 }
@@ -123,7 +126,7 @@ describe('encodeShellCommand', () => {
     spawnSync('mkdir', ['-p', directory]);
     const encoded = encodeShellCommand('pwd; printf "%s|" "$A" "$B"', {
       execDir: directory,
-      env: { A: "quote ' and \"double\" $(not run)", B: 'line\nbreak' },
+      env: { A: 'quote \' and "double" $(not run)', B: 'line\nbreak' },
     });
     if (!encoded.fits) throw new Error(encoded.reason);
     currentMarker = encoded.marker;

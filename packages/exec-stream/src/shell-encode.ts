@@ -151,7 +151,11 @@ export function encodeShellCommand(script: string, options: EncodeShellOptions =
 
   const fullBytes = Buffer.byteLength(full, 'utf8');
   if (fullBytes > MAX_INLINE_SCRIPT_BYTES) {
-    return { fits: false, marker, reason: `script is ${fullBytes} bytes; inline scripts are limited to ${MAX_INLINE_SCRIPT_BYTES}` };
+    return {
+      fits: false,
+      marker,
+      reason: `script is ${fullBytes} bytes; inline scripts are limited to ${MAX_INLINE_SCRIPT_BYTES}`,
+    };
   }
   const encoded = gzipSync(Buffer.from(full, 'utf8'), { level: 9 }).toString('base64');
   // `echo .` keeps trailing newlines that $(…) would strip; `${s%.}` removes it again.
@@ -173,8 +177,12 @@ export function encodeShellCommand(script: string, options: EncodeShellOptions =
  * (`head -c`, so no stdin EOF is needed), stores them in a temp file and runs it with bash, stdin
  * from `/dev/null` unless `stdin` is true (then the bytes written after the script reach it).
  */
-export function encodeStdinScript(byteLength: number, options: { marker?: string; stdin?: boolean } = {}): { argv: string[]; marker: string } {
-  if (!Number.isSafeInteger(byteLength) || byteLength < 0) throw new ExecValidationError('byteLength', 'must be a non-negative integer');
+export function encodeStdinScript(
+  byteLength: number,
+  options: { marker?: string; stdin?: boolean } = {},
+): { argv: string[]; marker: string } {
+  if (!Number.isSafeInteger(byteLength) || byteLength < 0)
+    throw new ExecValidationError('byteLength', 'must be a non-negative integer');
   const marker = checkMarker(options.marker ?? createExitMarker());
   const stdinRedirect = options.stdin ? '' : '</dev/null';
   const wrapper =

@@ -65,7 +65,9 @@ describe('openExec over a real WebSocket', () => {
     const result = await runArgv(server.launcher, ['/bin/sh', '-c', 'printf abc; exit 5']);
     expect(result).toMatchObject({ exitCode: 5, stdout: 'abc' });
     const url = server.register({ argv: ['/nonexistent/command'], stdin: false, tty: false });
-    const error = await openExec(url, { marker: '__ECI_EXIT_0123456789__' }).wait().catch((caught: unknown) => caught);
+    const error = await openExec(url, { marker: '__ECI_EXIT_0123456789__' })
+      .wait()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ExecServerError);
   });
 
@@ -171,13 +173,17 @@ describe('openExec over a real WebSocket', () => {
 
   it('fails with StreamTruncatedError when a clean close comes without the marker', async () => {
     const url = server.register({ argv: ['/bin/sh', '-c', 'echo partial'], stdin: false, tty: false });
-    const error = await openExec(url, { marker: '__ECI_EXIT_feedfacefeedface__' }).wait().catch((caught: unknown) => caught);
+    const error = await openExec(url, { marker: '__ECI_EXIT_feedfacefeedface__' })
+      .wait()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StreamTruncatedError);
     expect((error as StreamTruncatedError).stdout).toBe('partial\n');
   });
 
   it('times out and aborts, closing the socket and ending the command', async () => {
-    const timeout = await runScript(server.launcher, 'echo before; sleep 30', { timeoutMs: 300 }).catch((caught: unknown) => caught);
+    const timeout = await runScript(server.launcher, 'echo before; sleep 30', { timeoutMs: 300 }).catch(
+      (caught: unknown) => caught,
+    );
     expect(timeout).toBeInstanceOf(ExecTimeoutError);
     expect((timeout as ExecTimeoutError).stdout).toBe('before\n');
     const controller = new AbortController();
@@ -204,7 +210,9 @@ describe('openExec over a real WebSocket', () => {
   it('rejects a used URL as a connection error that does not show the token', async () => {
     const url = server.register({ argv: ['true'], stdin: false, tty: false });
     await openExec(url).wait();
-    const error = (await openExec(url).wait().catch((caught: unknown) => caught)) as ExecConnectionError;
+    const error = (await openExec(url)
+      .wait()
+      .catch((caught: unknown) => caught)) as ExecConnectionError;
     expect(error).toBeInstanceOf(ExecConnectionError);
     expect(error.httpStatus).toBe(403);
     const token = new URL(url).searchParams.get('s') as string;
@@ -231,14 +239,17 @@ describe('openExec over a real WebSocket', () => {
     // Random text does not compress, so it cannot fit inline.
     const noise = randomBytes(3000).toString('hex');
     const script = `: ${noise}\necho done; exit 7`;
-    const result = await runScript(server.launcher, script, { execDir: '/tmp', env: { GREETING: "it's \"quoted\"" } });
+    const result = await runScript(server.launcher, script, { execDir: '/tmp', env: { GREETING: 'it\'s "quoted"' } });
     expect(result.transport).toBe('stdin');
     expect(result).toMatchObject({ exitCode: 7, stdout: 'done\n' });
     const words = Array.from({ length: 40 }, (_, index) => `word-${index}-${'x'.repeat(30)}`);
     const argvResult = await runArgv(server.launcher, ['printf', '%s\n', ...words], { execDir: '/tmp' });
     expect(argvResult.transport).toBe('stdin');
     expect(argvResult.stdout).toBe(words.map((word) => `${word}\n`).join(''));
-    const env = await runScript(server.launcher, 'printf %s "$GREETING"; pwd', { execDir: '/tmp', env: { GREETING: "it's \"quoted\"\n$HOME" } });
+    const env = await runScript(server.launcher, 'printf %s "$GREETING"; pwd', {
+      execDir: '/tmp',
+      env: { GREETING: 'it\'s "quoted"\n$HOME' },
+    });
     expect(env.stdout).toBe(`it's "quoted"\n$HOME/tmp\n`);
   });
 });

@@ -38,7 +38,7 @@ describe('file transfer over a real WebSocket', () => {
   });
 
   it('writes exact small contents: empty, no newline added, text with quotes and unicode', async () => {
-    for (const content of ['', 'no newline', "it's \"quoted\" ✓\n\n", '\0binary\xff'.repeat(3)]) {
+    for (const content of ['', 'no newline', 'it\'s "quoted" ✓\n\n', '\0binary\xff'.repeat(3)]) {
       const path = join(directory, 'small.txt');
       await writeFile(server.launcher, path, content);
       expect((await readLocalFile(path)).equals(Buffer.from(content, 'utf8'))).toBe(true);
@@ -55,7 +55,7 @@ describe('file transfer over a real WebSocket', () => {
     expect((await readLocalFile(path)).equals(expected)).toBe(true);
   });
 
-  it('applies the mode (read-only too), else keeps the replaced file\'s mode', async () => {
+  it("applies the mode (read-only too), else keeps the replaced file's mode", async () => {
     const path = join(directory, 'modes', 'ro.txt');
     await writeFile(server.launcher, path, 'first', { mode: 0o444 });
     expect((await stat(path)).mode & 0o777).toBe(0o444);
@@ -142,7 +142,8 @@ describe('file transfer over a real WebSocket', () => {
       const trace = join(directory, `trace-${name}`);
       await mkdir(bin, { recursive: true });
       await writeLocalFile(join(bin, 'openssl'), `#!/bin/sh\necho run >> '${trace}'\n${body}\n`, { mode: 0o755 });
-      const launcher: ExecLauncher = (argv, options) => server.launcher(['env', `PATH=${bin}:${process.env.PATH ?? ''}`, ...argv], options);
+      const launcher: ExecLauncher = (argv, options) =>
+        server.launcher(['env', `PATH=${bin}:${process.env.PATH ?? ''}`, ...argv], options);
       const path = join(directory, `fallback-${name}.bin`);
       expect(await writeFile(launcher, path, data)).toEqual({ path, bytes: data.length, sha256: sha256(data) });
       expect(Buffer.from(await readFile(launcher, path)).equals(data)).toBe(true);

@@ -74,7 +74,9 @@ describe('a write whose stream is cut after all its data was sent', () => {
     const realMv = execFileSync('sh', ['-c', 'command -v mv'], { encoding: 'utf8' }).trim();
     await mkdir(bin);
     execFileSync('mkfifo', [release]);
-    await writeLocalFile(join(bin, 'mv'), `#!/bin/sh\n: > '${arrived}'\nread line < '${release}'\nexec '${realMv}' "$@"\n`, { mode: 0o755 });
+    await writeLocalFile(join(bin, 'mv'), `#!/bin/sh\n: > '${arrived}'\nread line < '${release}'\nexec '${realMv}' "$@"\n`, {
+      mode: 0o755,
+    });
     let launches = 0;
     const launcher: ExecLauncher = async (argv, options) => {
       launches += 1;

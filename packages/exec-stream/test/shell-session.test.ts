@@ -21,7 +21,9 @@ describe('ShellSession over a real WebSocket', () => {
       const first = await session.run('mkdir -p eci-session-test && cd eci-session-test && export COUNT=0; pwd; echo "$START"');
       expect(first).toMatchObject({ exitCode: 0, stdout: '/tmp/eci-session-test\nyes\n', sessionReset: false });
       for (let index = 1; index <= 200; index += 1) {
-        const result = await session.run(`export COUNT=$((COUNT + 1)); echo "$COUNT $(basename "$PWD")"; echo e$COUNT >&2; exit $((COUNT % 4))`);
+        const result = await session.run(
+          `export COUNT=$((COUNT + 1)); echo "$COUNT $(basename "$PWD")"; echo e$COUNT >&2; exit $((COUNT % 4))`,
+        );
         expect(result.stdout).toBe(`${index} eci-session-test\n`);
         expect(result.stderr).toBe(`e${index}\n`);
         expect(result.exitCode).toBe(index % 4);
@@ -80,7 +82,9 @@ describe('ShellSession over a real WebSocket', () => {
 
   it('fails to open, once, when the session cannot start', async () => {
     const before = server.launcherCalls;
-    await expect(ShellSession.open(server.launcher, { execDir: '/nonexistent/dir' })).rejects.toThrow(/could not start.*nonexistent/s);
+    await expect(ShellSession.open(server.launcher, { execDir: '/nonexistent/dir' })).rejects.toThrow(
+      /could not start.*nonexistent/s,
+    );
     expect(server.launcherCalls - before).toBe(1);
   });
 

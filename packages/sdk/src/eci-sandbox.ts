@@ -184,7 +184,9 @@ export class EciSandbox {
           const reason = error instanceof Error ? error.message : String(error);
           throw new EciValidationError(
             'credentials',
-            config.credentialSource === 'default-chain' ? `${MISSING_CREDENTIALS_MESSAGE} (default chain: ${reason})` : `credentials provider failed: ${reason}`,
+            config.credentialSource === 'default-chain'
+              ? `${MISSING_CREDENTIALS_MESSAGE} (default chain: ${reason})`
+              : `credentials provider failed: ${reason}`,
             { cause: error },
           );
         }
@@ -244,7 +246,11 @@ export class EciSandbox {
   async #call(action: string, params: Record<string, unknown>, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const context = await this.#resolveContext();
     this.#log('debug', `calling ${action}`, { containerGroupId: params.ContainerGroupId });
-    const body = await context.api.request(action, flattenParams({ RegionId: context.config.regionId, ...params }), signal ? { signal } : {});
+    const body = await context.api.request(
+      action,
+      flattenParams({ RegionId: context.config.regionId, ...params }),
+      signal ? { signal } : {},
+    );
     return body as Record<string, unknown>;
   }
 
@@ -267,7 +273,9 @@ export class EciSandbox {
     const groups = Array.isArray(body.ContainerGroups) ? body.ContainerGroups : [];
     const requestId = typeof body.RequestId === 'string' ? body.RequestId : '';
     if (groups.length === 0) {
-      const error = new Error(`sandbox ${sandboxId} not found (it may have been deleted, or belong to another region or account)`);
+      const error = new Error(
+        `sandbox ${sandboxId} not found (it may have been deleted, or belong to another region or account)`,
+      );
       throw Object.assign(error, { requestId });
     }
     const info = toSandboxInfo(groups[0]);
@@ -336,7 +344,8 @@ export class EciSandbox {
       if (input.command?.length) container.Command = input.command;
       if (input.args?.length) container.Arg = input.args;
       if (input.env) container.EnvironmentVar = Object.entries(input.env).map(([Key, Value]) => ({ Key, Value }));
-      if (input.ports?.length) container.Port = input.ports.map((port) => ({ Port: port.port, Protocol: port.protocol ?? 'TCP' }));
+      if (input.ports?.length)
+        container.Port = input.ports.map((port) => ({ Port: port.port, Protocol: port.protocol ?? 'TCP' }));
       const params: Record<string, unknown> = {
         ContainerGroupName: input.name ?? `sandbox-${randomHex(5)}`,
         Container: [container],
@@ -380,7 +389,9 @@ export class EciSandbox {
           };
         }
         const deleted = await this.delete(sandboxId, { force: true });
-        const fate = deleted.success ? 'it was deleted' : `deleting it failed too (${deleted.errorMessage}): delete ${sandboxId} yourself`;
+        const fate = deleted.success
+          ? 'it was deleted'
+          : `deleting it failed too (${deleted.errorMessage}): delete ${sandboxId} yourself`;
         return {
           ...failureOf(error),
           errorMessage: `sandbox ${sandboxId} was created but did not reach Running (${reason}); ${fate}`,
@@ -481,7 +492,11 @@ export class EciSandbox {
       const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
       const input = this.#parse(deleteOptionsSchema, options, 'delete');
       // A ClientToken makes the delete safe to retry inside the API client.
-      const body = await this.#call('DeleteContainerGroup', { ContainerGroupId: id, ClientToken: randomUUID(), ...(input.force ? { Force: true } : {}) });
+      const body = await this.#call('DeleteContainerGroup', {
+        ContainerGroupId: id,
+        ClientToken: randomUUID(),
+        ...(input.force ? { Force: true } : {}),
+      });
       this.#containerNames.delete(id);
       this.#tmuxKits.delete(id);
       return { success: true, requestId: typeof body.RequestId === 'string' ? body.RequestId : '', errorMessage: '' };
@@ -520,7 +535,13 @@ export class EciSandbox {
         },
         input.signal ? { signal: input.signal } : {},
       );
-      return { success: true, requestId: log.requestId, errorMessage: '', content: log.content, containerName: log.containerName ?? containerName };
+      return {
+        success: true,
+        requestId: log.requestId,
+        errorMessage: '',
+        content: log.content,
+        containerName: log.containerName ?? containerName,
+      };
     });
   }
 
@@ -542,11 +563,17 @@ export class EciSandbox {
           const env = Object.entries(input.env ?? {}).map(([name, value]) => `${name}=${value}`);
           command = ['/bin/sh', '-c', 'cd "$0" && exec env "$@"', input.execDir ?? '.', ...env, ...words];
         }
-        const url = await target.launcher(command, { stdin: false, tty: false, ...(input.signal ? { signal: input.signal } : {}) });
+        const url = await target.launcher(command, {
+          stdin: false,
+          tty: false,
+          ...(input.signal ? { signal: input.signal } : {}),
+        });
         this.#log('info', `started command in ${id} without waiting`, { websocketUrl: redactSecrets(url) });
         return { ...emptyCommand(), success: true, requestId: target.lastRequestId(), errorMessage: '', websocketUrl: url };
       }
-      return this.#runCommand(target, this.#runOptions(target, input), (runOptions) => runArgv(target.launcher, words, runOptions));
+      return this.#runCommand(target, this.#runOptions(target, input), (runOptions) =>
+        runArgv(target.launcher, words, runOptions),
+      );
     });
   }
 
@@ -592,7 +619,9 @@ export class EciSandbox {
   async #runCommand(
     target: ExecTarget,
     options: RunOptions,
-    run: (options: RunOptions) => Promise<{ exitCode: number | null; stdout: string; stderr: string; truncated: boolean; durationMs: number }>,
+    run: (
+      options: RunOptions,
+    ) => Promise<{ exitCode: number | null; stdout: string; stderr: string; truncated: boolean; durationMs: number }>,
   ): Promise<CommandResult> {
     // Keep what arrives, so a timeout or a dropped stream still returns the output so far.
     const seen = { stdout: '', stderr: '' };
@@ -638,7 +667,12 @@ export class EciSandbox {
   // ---- files ----------------------------------------------------------------------------
 
   /** Writes a file in the sandbox (string or bytes): atomic, verified by size and sha256. */
-  async writeFile(sandboxId: string, path: string, content: string | Uint8Array, options: FileOptions = {}): Promise<WriteFileResult> {
+  async writeFile(
+    sandboxId: string,
+    path: string,
+    content: string | Uint8Array,
+    options: FileOptions = {},
+  ): Promise<WriteFileResult> {
     return this.#guard<WriteFileResult>('writeFile', { bytesWritten: 0 }, async () => {
       const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
       const filePath = this.#parse(pathSchema, path, 'path');
@@ -657,7 +691,12 @@ export class EciSandbox {
   }
 
   /** Alias of `writeFile` (the seed's name). */
-  writeFileWs(sandboxId: string, path: string, content: string | Uint8Array, options: FileOptions = {}): Promise<WriteFileResult> {
+  writeFileWs(
+    sandboxId: string,
+    path: string,
+    content: string | Uint8Array,
+    options: FileOptions = {},
+  ): Promise<WriteFileResult> {
     return this.writeFile(sandboxId, path, content, options);
   }
 
@@ -861,10 +900,14 @@ export class EciSandbox {
    * reconnect), and `cd`/exports persist. Connects on the first `run`.
    */
   openSession(sandboxId: string, options: SessionOptions = {}): SandboxSession {
-    return new SandboxSession(async () => {
-      const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
-      const target = await this.#execTarget(id);
-      return { ...target, limits: this.#limits() };
-    }, options, (timeoutMs) => this.#commandTimeoutMs(timeoutMs));
+    return new SandboxSession(
+      async () => {
+        const id = this.#parse(sandboxIdSchema, sandboxId, 'sandboxId');
+        const target = await this.#execTarget(id);
+        return { ...target, limits: this.#limits() };
+      },
+      options,
+      (timeoutMs) => this.#commandTimeoutMs(timeoutMs),
+    );
   }
 }

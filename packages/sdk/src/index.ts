@@ -4,7 +4,13 @@ export { SandboxSession } from './sandbox-session.js';
 export type { SessionRunOptions } from './sandbox-session.js';
 export { SandboxTerminal } from './sandbox-terminal.js';
 export { eciSandboxOptionsSchema } from './options.js';
-export type { EciCredentials, EciCredentialsProvider, EciSandboxLogger, EciSandboxOptions, ExecCommandLimits } from './options.js';
+export type {
+  EciCredentials,
+  EciCredentialsProvider,
+  EciSandboxLogger,
+  EciSandboxOptions,
+  ExecCommandLimits,
+} from './options.js';
 export type {
   BashOptions,
   CreateOptions,

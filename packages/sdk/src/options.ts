@@ -145,13 +145,19 @@ export const eciSandboxOptionsSchema = z
     maxRetries: z.number().int().min(0, 'maxRetries must be 0 or more').max(10, 'maxRetries must be at most 10').optional(),
     envFile: nonEmpty('envFile').optional(),
     proxy: z.url('proxy must be a URL such as http://proxy:3128').optional(),
-    logger: z.custom<EciSandboxLogger>((value) => typeof value === 'object' && value !== null, 'logger must be an object').optional(),
+    logger: z
+      .custom<EciSandboxLogger>((value) => typeof value === 'object' && value !== null, 'logger must be an object')
+      .optional(),
     signatureVersion: z.enum(['v3', 'v1']).optional(),
     rateLimits: z
       .union([
         z.record(
           z.string(),
-          z.union([z.number().positive(), z.object({ limit: z.number().positive(), windowMs: z.number().int().positive().optional() }), z.literal(false)]),
+          z.union([
+            z.number().positive(),
+            z.object({ limit: z.number().positive(), windowMs: z.number().int().positive().optional() }),
+            z.literal(false),
+          ]),
         ),
         z.literal(false),
       ])
@@ -168,6 +174,11 @@ export const eciSandboxOptionsSchema = z
     cwd: z.string().optional(),
     env: z.record(z.string(), z.string().optional()).optional(),
     fetch: z.custom<typeof globalThis.fetch>((value) => typeof value === 'function', 'fetch must be a function').optional(),
-    WebSocket: z.custom<WebSocketConstructor>((value) => typeof value === 'function', 'WebSocket must be a constructor such as the ws package\'s WebSocket').optional(),
+    WebSocket: z
+      .custom<WebSocketConstructor>(
+        (value) => typeof value === 'function',
+        "WebSocket must be a constructor such as the ws package's WebSocket",
+      )
+      .optional(),
   })
   .strict();

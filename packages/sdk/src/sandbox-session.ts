@@ -82,7 +82,12 @@ export class SandboxSession {
   async #run(command: string, options: SessionRunOptions): Promise<CommandResult> {
     const empty = { output: '', stdout: '', stderr: '', exitCode: null, truncated: false, durationMs: 0 };
     if (this.#closed) {
-      return { ...empty, success: false, requestId: '', errorMessage: 'the session is closed; open a new one with sandbox.openSession()' };
+      return {
+        ...empty,
+        success: false,
+        requestId: '',
+        errorMessage: 'the session is closed; open a new one with sandbox.openSession()',
+      };
     }
     if (typeof command !== 'string') {
       return { ...empty, ...failureOf(new TypeError('command must be a string of shell code')) };
@@ -150,7 +155,8 @@ function scopedCommand(command: string, options: SessionRunOptions): string {
   if (options.cwd === undefined && options.env === undefined) return command;
   const prologue: string[] = [];
   if (options.cwd !== undefined) {
-    if (typeof options.cwd !== 'string' || options.cwd === '') throw new EciValidationError('run.cwd', 'cwd must be a non-empty directory path');
+    if (typeof options.cwd !== 'string' || options.cwd === '')
+      throw new EciValidationError('run.cwd', 'cwd must be a non-empty directory path');
     prologue.push(`cd -- ${shellQuote(options.cwd, 'run.cwd')} || exit`);
   }
   for (const [name, value] of Object.entries(options.env ?? {})) {
@@ -160,7 +166,8 @@ function scopedCommand(command: string, options: SessionRunOptions): string {
         `environment variable name ${JSON.stringify(name)} must be letters, digits and _, not starting with a digit`,
       );
     }
-    if (typeof value !== 'string') throw new EciValidationError(`run.env.${name}`, `the value of environment variable ${name} must be a string`);
+    if (typeof value !== 'string')
+      throw new EciValidationError(`run.env.${name}`, `the value of environment variable ${name} must be a string`);
     prologue.push(`export ${name}=${shellQuote(value, `run.env.${name}`)}`);
   }
   return `(\n${prologue.join('\n')}\n${command}\n)`;

@@ -15,7 +15,9 @@ const groupNameSchema = z
   );
 
 const envSchema = z.record(
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names must be letters, digits and _, not starting with a digit'),
+  z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names must be letters, digits and _, not starting with a digit'),
   z.string(),
 );
 
@@ -23,9 +25,13 @@ const tagsSchema = z
   .record(z.string().min(1, 'tag keys must not be empty').max(128), z.string().max(128))
   .refine((tags) => Object.keys(tags).length <= 20, 'at most 20 tags');
 
-const durationMs = (name: string) => z.number().int(`${name} must be a whole number of milliseconds`).positive(`${name} must be positive`);
+const durationMs = (name: string) =>
+  z.number().int(`${name} must be a whole number of milliseconds`).positive(`${name} must be positive`);
 
-const absolutePath = z.string().min(1, 'path must not be empty').refine((value) => !value.includes('\0'), 'path must not contain NUL');
+const absolutePath = z
+  .string()
+  .min(1, 'path must not be empty')
+  .refine((value) => !value.includes('\0'), 'path must not contain NUL');
 
 /** Options of `create`. */
 export const createOptionsSchema = z
@@ -187,14 +193,23 @@ export const terminalOptionsSchema = z
 /** Options of `logs`. */
 export const logsOptionsSchema = z
   .object({
-    tail: z.number().int('tail must be a whole number of lines').min(1, 'tail must be 1-2000').max(2000, 'tail must be 1-2000 (ECI returns at most 2000 lines)').optional(),
+    tail: z
+      .number()
+      .int('tail must be a whole number of lines')
+      .min(1, 'tail must be 1-2000')
+      .max(2000, 'tail must be 1-2000 (ECI returns at most 2000 lines)')
+      .optional(),
     limitBytes: z
       .number()
       .int('limitBytes must be a whole number')
       .min(1, 'limitBytes must be 1-1048576')
-      .max(1_048_576, 'limitBytes must be at most 1048576 (1 MiB, ECI\'s limit)')
+      .max(1_048_576, "limitBytes must be at most 1048576 (1 MiB, ECI's limit)")
       .optional(),
-    sinceSeconds: z.number().int('sinceSeconds must be a whole number of seconds').positive('sinceSeconds must be positive').optional(),
+    sinceSeconds: z
+      .number()
+      .int('sinceSeconds must be a whole number of seconds')
+      .positive('sinceSeconds must be positive')
+      .optional(),
     timestamps: z.boolean().optional(),
     signal: signalSchema.optional(),
   })

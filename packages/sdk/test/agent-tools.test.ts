@@ -32,19 +32,25 @@ describe('agent tools on the emulator', () => {
     const call = async (name: string, input: unknown): Promise<string> =>
       (await openai.handleToolCall({ id: name, type: 'function', function: { name, arguments: JSON.stringify(input) } })).content;
 
-    expect(await call('bash', { command: `mkdir -p ${project}/src && cd ${project} && export GREETING=hello` })).toBe('[exit code: 0]');
+    expect(await call('bash', { command: `mkdir -p ${project}/src && cd ${project} && export GREETING=hello` })).toBe(
+      '[exit code: 0]',
+    );
     // cd and exports persist between bash calls
     expect(await call('bash', { command: 'pwd; echo $GREETING' })).toBe(`${project}\nhello\n[exit code: 0]`);
-    expect(await call('write_file', { path: 'src/app.py', content: 'import os\nprint("count:", 1)\nprint("count:", 1)\n' })).toMatch(
-      new RegExp(`^Wrote \\d+ bytes to ${project}/src/app.py$`),
-    );
+    expect(
+      await call('write_file', { path: 'src/app.py', content: 'import os\nprint("count:", 1)\nprint("count:", 1)\n' }),
+    ).toMatch(new RegExp(`^Wrote \\d+ bytes to ${project}/src/app.py$`));
     // an ambiguous edit is refused with the number of matches
     const ambiguous = await call('edit_file', { path: 'src/app.py', old_string: 'print("count:", 1)', new_string: 'x' });
     expect(ambiguous).toMatch(/occurs 2 times/);
     const missing = await call('edit_file', { path: 'src/app.py', old_string: 'nothing like this', new_string: 'x' });
     expect(missing).toMatch(/not found/);
     expect(
-      await call('edit_file', { path: 'src/app.py', old_string: 'print("count:", 1)\nprint("count:", 1)', new_string: 'print(os.environ["GREETING"], "world")' }),
+      await call('edit_file', {
+        path: 'src/app.py',
+        old_string: 'print("count:", 1)\nprint("count:", 1)',
+        new_string: 'print(os.environ["GREETING"], "world")',
+      }),
     ).toMatch(/Replaced 1 occurrence/);
     expect(await call('bash', { command: 'python3 src/app.py' })).toBe('hello world\n[exit code: 0]');
     expect(await call('bash', { command: 'python3 -c "import sys; sys.exit(4)"' })).toBe('[exit code: 4]');
@@ -113,7 +119,15 @@ describe('agent tools on the emulator', () => {
     expect(page).toMatch(/600000 lines in total; showed lines 300000-300002; continue with offset 300003/);
     // and with bash at the byte offset the notice gave
     const headEnd = Number(offsets?.[1]);
-    const slice = await tools.find((tool) => tool.name === 'bash')!.execute({ command: `tail -c +${headEnd + 1} ${path} | head -c 20` });
-    expect(slice.startsWith(Buffer.from(expected).subarray(headEnd, headEnd + 20).toString())).toBe(true);
+    const slice = await tools
+      .find((tool) => tool.name === 'bash')!
+      .execute({ command: `tail -c +${headEnd + 1} ${path} | head -c 20` });
+    expect(
+      slice.startsWith(
+        Buffer.from(expected)
+          .subarray(headEnd, headEnd + 20)
+          .toString(),
+      ),
+    ).toBe(true);
   });
 });

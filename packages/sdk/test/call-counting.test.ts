@@ -108,7 +108,13 @@ describe('API calls per operation', () => {
     });
     try {
       expect(waited.errorMessage).toBe('');
-      expect(waited.info).toMatchObject({ sandboxId: waited.sandboxId, name: 'counted-wait', status: 'Running', containerNames: ['sandbox'], tags: { purpose: 'count' } });
+      expect(waited.info).toMatchObject({
+        sandboxId: waited.sandboxId,
+        name: 'counted-wait',
+        status: 'Running',
+        containerNames: ['sandbox'],
+        tags: { purpose: 'count' },
+      });
       expect(bed.emulator.calls.count('CreateContainerGroup')).toBe(1);
       expect(bed.emulator.calls.count('DescribeContainerGroups')).toBe(1);
       const polls = bed.emulator.calls.count('DescribeContainerGroupStatus');

@@ -60,7 +60,13 @@ describe('logs: DescribeContainerLog', () => {
     expect(bed.emulator.calls.count('DescribeContainerGroups')).toBe(1);
     expect(bed.emulator.calls.count('DescribeContainerLog')).toBe(2);
     const params = bed.emulator.calls.list().find((call) => call.action === 'DescribeContainerLog')?.params;
-    expect(params).toMatchObject({ ContainerName: 'sandbox', Tail: '3', LimitBytes: '4096', SinceSeconds: '60', Timestamps: 'true' });
+    expect(params).toMatchObject({
+      ContainerName: 'sandbox',
+      Tail: '3',
+      LimitBytes: '4096',
+      SinceSeconds: '60',
+      Timestamps: 'true',
+    });
   });
 
   it('bad options and unknown sandboxes: results, not throws; nothing sent for bad options', async () => {

@@ -11,8 +11,20 @@ it('a sandbox kept after a failed wait (still Pending) does not keep the emulato
   const emulator = await startEmulator({ runtime: 'process', host: '127.0.0.1', port: 0, schedulingMs: 0, pendingMs: 3000 });
   const cwd = mkdtempSync(join(tmpdir(), 'eci-sdk-pending-'));
   try {
-    const client = new EciSandbox({ ...emulator.credentials, endpoint: emulator.endpoint, regionId: emulator.regionId, env: {}, cwd, useDefaultCredentialChain: false });
-    const created = await client.create({ image: 'ubuntu:24.04', waitUntilRunning: true, waitTimeoutMs: 300, deleteOnWaitFailure: false });
+    const client = new EciSandbox({
+      ...emulator.credentials,
+      endpoint: emulator.endpoint,
+      regionId: emulator.regionId,
+      env: {},
+      cwd,
+      useDefaultCredentialChain: false,
+    });
+    const created = await client.create({
+      image: 'ubuntu:24.04',
+      waitUntilRunning: true,
+      waitTimeoutMs: 300,
+      deleteOnWaitFailure: false,
+    });
     expect(created.success).toBe(false);
     expect(created.errorMessage).toContain('Pending');
     expect(created.sandboxId).toMatch(/^eci-/);

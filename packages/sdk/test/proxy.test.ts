@@ -7,7 +7,13 @@ import type { TestBed } from './helpers.js';
 import { startTestBed } from './helpers.js';
 
 /** A tiny HTTP proxy: forwards absolute-URI requests and tunnels CONNECT; counts both. */
-async function startProxy(): Promise<{ url: string; forwarded: string[]; tunnels: string[]; upgrades: string[]; close(): Promise<void> }> {
+async function startProxy(): Promise<{
+  url: string;
+  forwarded: string[];
+  tunnels: string[];
+  upgrades: string[];
+  close(): Promise<void>;
+}> {
   const forwarded: string[] = [];
   const tunnels: string[] = [];
   /** Paths of WebSocket upgrade requests seen inside tunnels (query dropped: it holds the token). */
@@ -17,7 +23,13 @@ async function startProxy(): Promise<{ url: string; forwarded: string[]; tunnels
     const target = new URL(incoming.url ?? '');
     forwarded.push(target.host);
     const upstream = httpRequest(
-      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: incoming.method, headers: incoming.headers },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: incoming.method,
+        headers: incoming.headers,
+      },
       (response) => {
         outgoing.writeHead(response.statusCode ?? 502, response.headers);
         response.pipe(outgoing);

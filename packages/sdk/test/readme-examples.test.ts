@@ -32,7 +32,12 @@ describe('README examples', () => {
   });
 
   it('quick start: create, wait until running, bash, info, delete', async () => {
-    const created = await bed.client.create({ image: 'python:3.12-slim', name: 'quick-start', waitUntilRunning: true, ttlMs: 3_600_000 });
+    const created = await bed.client.create({
+      image: 'python:3.12-slim',
+      name: 'quick-start',
+      waitUntilRunning: true,
+      ttlMs: 3_600_000,
+    });
     expect(created.success).toBe(true);
     expect(created.requestId).not.toBe('');
     const quick = created.sandbox!;
@@ -119,10 +124,15 @@ describe('README examples', () => {
 
   describe.skipIf(!tmuxAvailable())('tmux walkthrough (needs tmux)', () => {
     it('start, wait, poll, list, kill', async () => {
-      const started = await bed.client.tmuxStart(sandbox.id, 'for i in 1 2 3; do echo count-$i; done; echo done', { execDir: '/tmp' });
+      const started = await bed.client.tmuxStart(sandbox.id, 'for i in 1 2 3; do echo count-$i; done; echo done', {
+        execDir: '/tmp',
+      });
       expect(started.errorMessage).toBe('');
       const streamed: string[] = [];
-      const waited = await bed.client.tmuxWait(sandbox.id, started.sessionId, { timeoutMs: 30_000, onOutput: (chunk) => streamed.push(chunk) });
+      const waited = await bed.client.tmuxWait(sandbox.id, started.sessionId, {
+        timeoutMs: 30_000,
+        onOutput: (chunk) => streamed.push(chunk),
+      });
       expect(waited.status).toBe('COMPLETED');
       expect(waited.exitCode).toBe(0);
       expect(waited.output).toContain('count-3\ndone');
@@ -140,7 +150,9 @@ describe('README examples', () => {
       expect(more.output).not.toContain('first-line');
 
       const listed = await sandbox.tmuxList();
-      expect(listed.sessions.map((session) => session.sessionId)).toEqual(expect.arrayContaining([started.sessionId, second.sessionId]));
+      expect(listed.sessions.map((session) => session.sessionId)).toEqual(
+        expect.arrayContaining([started.sessionId, second.sessionId]),
+      );
       const killed = await sandbox.tmuxKill(second.sessionId);
       expect(killed.success).toBe(true);
       const after = await sandbox.tmuxPoll(second.sessionId);

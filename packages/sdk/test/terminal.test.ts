@@ -8,7 +8,8 @@ import { startTestBed } from './helpers.js';
 function outputOf(terminal: SandboxTerminal): { text: () => string; until: (expected: string | RegExp) => Promise<void> } {
   let text = '';
   const waiters: Array<{ expected: string | RegExp; resolve: () => void }> = [];
-  const holds = (expected: string | RegExp): boolean => (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
+  const holds = (expected: string | RegExp): boolean =>
+    typeof expected === 'string' ? text.includes(expected) : expected.test(text);
   terminal.onData((bytes) => {
     text += Buffer.from(bytes).toString('utf8');
     for (const waiter of [...waiters]) {

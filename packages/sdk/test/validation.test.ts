@@ -96,7 +96,8 @@ describe('bad input and missing credentials', () => {
 
   it('log lines never show the secret or the exec URL token', async () => {
     const lines: string[] = [];
-    const record = (message: string, fields?: Record<string, unknown>) => lines.push(`${message} ${JSON.stringify(fields ?? {})}`);
+    const record = (message: string, fields?: Record<string, unknown>) =>
+      lines.push(`${message} ${JSON.stringify(fields ?? {})}`);
     const client = bed.newClient({ logger: { debug: record, info: record, warn: record, error: record } });
     const created = await client.create({ image: 'alpine:3', waitUntilRunning: true });
     expect(created.success).toBe(true);

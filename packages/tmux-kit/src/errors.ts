@@ -51,9 +51,7 @@ export class SessionExistsError extends TmuxKitError {
   readonly sessionId: string;
 
   constructor(sessionId: string) {
-    super(
-      `tmux session "${sessionId}" is already running: wait for it, kill it, or pick another sessionId`,
-    );
+    super(`tmux session "${sessionId}" is already running: wait for it, kill it, or pick another sessionId`);
     this.sessionId = sessionId;
   }
 }

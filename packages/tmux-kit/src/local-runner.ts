@@ -123,7 +123,9 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): ShellRunner
         }
         stderr += stderrDecoder.end();
         if (spawnError) {
-          reject(new TmuxTransportError(`could not run ${shell}: ${spawnError.message}`, { cause: spawnError, retryable: false }));
+          reject(
+            new TmuxTransportError(`could not run ${shell}: ${spawnError.message}`, { cause: spawnError, retryable: false }),
+          );
         } else if (stopReason === 'timeout') {
           reject(new TmuxTimeoutError(timeoutMs ?? 0, stdout));
         } else if (stopReason === 'abort') {

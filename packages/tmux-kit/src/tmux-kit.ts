@@ -163,7 +163,10 @@ const WAIT_TRANSPORT_GRACE_MS = 5000;
 const kitOptionsSchema = z.object({
   rootDir: z.string().min(1).optional(),
   tmuxCommand: z.string().min(1).optional(),
-  socketName: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, ".", "_" or "-"').optional(),
+  socketName: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, ".", "_" or "-"')
+    .optional(),
   socketPath: z.string().min(1).optional(),
   pollIntervalMs: z.number().int().min(10).max(5000).optional(),
   heartbeatMs: z.number().int().min(100).optional(),
@@ -194,7 +197,12 @@ const startSchema = z.object({
 });
 const pollSchema = z.object({
   offset: z.number().int().min(0).optional(),
-  maxBytes: z.number().int().min(1).max(64 * 1024 * 1024).optional(),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(64 * 1024 * 1024)
+    .optional(),
   raw: z.boolean().optional(),
   signal: z.instanceof(AbortSignal).optional(),
 });
@@ -270,7 +278,10 @@ export class TmuxKit {
     const exports: string[] = [];
     for (const [name, value] of Object.entries(parsed.env ?? {})) {
       if (!ENV_NAME_PATTERN.test(name)) {
-        throw new TmuxValidationError(`env.${name}`, 'is not a valid variable name: use letters, digits and "_", not starting with a digit');
+        throw new TmuxValidationError(
+          `env.${name}`,
+          'is not a valid variable name: use letters, digits and "_", not starting with a digit',
+        );
       }
       exports.push(`export ${name}=${shellQuote(value, `env.${name}`)}`);
     }
@@ -295,9 +306,15 @@ export class TmuxKit {
       case 'BAD_CWD':
         throw new TmuxValidationError('cwd', `${JSON.stringify(parsed.cwd)} is not a directory the sandbox can enter`);
       case 'GONE':
-        throw new SessionNotFoundError(sessionId, `tmux session "${sessionId}" ended before it could be confirmed, without recording an exit code`);
+        throw new SessionNotFoundError(
+          sessionId,
+          `tmux session "${sessionId}" ended before it could be confirmed, without recording an exit code`,
+        );
       case 'FAIL':
-        throw new TmuxScriptError(`could not start tmux session "${sessionId}" (${frame.fields[0] ?? 'unknown step'} failed)`, result);
+        throw new TmuxScriptError(
+          `could not start tmux session "${sessionId}" (${frame.fields[0] ?? 'unknown step'} failed)`,
+          result,
+        );
       default:
         throw new TmuxScriptError(`starting tmux session "${sessionId}" gave no answer`, result);
     }
@@ -324,7 +341,8 @@ export class TmuxKit {
     // Decode at most maxBytes; the extra bytes read are only there to spot the end marker.
     const decoder = new OutputDecoder(offset, parsed.raw ?? false);
     const markerAt = data.indexOf(END_MARKER);
-    const visible = markerAt !== -1 && markerAt <= maxBytes ? data.subarray(0, markerAt + END_MARKER.length) : data.subarray(0, maxBytes);
+    const visible =
+      markerAt !== -1 && markerAt <= maxBytes ? data.subarray(0, markerAt + END_MARKER.length) : data.subarray(0, maxBytes);
     let output = decoder.push(visible);
     const reachedEnd = decoder.ended || offset + visible.length >= logSize;
     // A finished job's last bytes are final: emit even an incomplete character or sequence.
@@ -472,7 +490,12 @@ export class TmuxKit {
       sessionId,
       graceTenths: Math.max(1, Math.ceil(this.options.killGraceMs / 100)),
     });
-    const { frames, result } = await this.callOnce(script, context.nonce, options.signal, this.options.callTimeoutMs + this.options.killGraceMs);
+    const { frames, result } = await this.callOnce(
+      script,
+      context.nonce,
+      options.signal,
+      this.options.callTimeoutMs + this.options.killGraceMs,
+    );
     const frame = frames.find((candidate) => candidate.kind === 'K');
     switch (frame?.fields[0]) {
       case 'NOT_FOUND':
@@ -524,7 +547,14 @@ export class TmuxKit {
     }
     for (const [sessionId, session] of sessions) {
       if (jobs.has(sessionId)) continue;
-      infos.push({ sessionId, created: toDate(session.created), attached: session.attached, status: 'RUNNING', exitCode: null, managed: false });
+      infos.push({
+        sessionId,
+        created: toDate(session.created),
+        attached: session.attached,
+        status: 'RUNNING',
+        exitCode: null,
+        managed: false,
+      });
     }
     return infos.sort((left, right) => (left.created?.getTime() ?? 0) - (right.created?.getTime() ?? 0));
   }
@@ -578,10 +608,7 @@ export class TmuxKit {
     parser: FrameParser,
     limits: { signal: AbortSignal | undefined; deadline: number; stallTimeoutMs: number },
   ): Promise<
-    | { kind: 'result'; result: ShellRunResult }
-    | { kind: 'error'; error: unknown }
-    | { kind: 'timeout' }
-    | { kind: 'aborted' }
+    { kind: 'result'; result: ShellRunResult } | { kind: 'error'; error: unknown } | { kind: 'timeout' } | { kind: 'aborted' }
   > {
     return new Promise((resolve) => {
       const controller = new AbortController();
@@ -602,7 +629,8 @@ export class TmuxKit {
       if (Number.isFinite(limits.deadline)) {
         timers.push(setTimeout(() => settle({ kind: 'timeout' }), Math.max(0, limits.deadline - Date.now())));
       }
-      const stall = (): void => settle({ kind: 'error', error: new TmuxTransportError(`wait stream stalled: nothing for ${limits.stallTimeoutMs} ms`) });
+      const stall = (): void =>
+        settle({ kind: 'error', error: new TmuxTransportError(`wait stream stalled: nothing for ${limits.stallTimeoutMs} ms`) });
       let stallTimer = setTimeout(stall, limits.stallTimeoutMs);
       const onStdout = (chunk: string): void => {
         if (settled) return;

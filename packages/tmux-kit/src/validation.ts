@@ -11,10 +11,7 @@ export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function validateSessionId(sessionId: unknown, field = 'sessionId'): string {
   if (typeof sessionId !== 'string' || !SESSION_ID_PATTERN.test(sessionId)) {
     const shown = typeof sessionId === 'string' ? JSON.stringify(sessionId.slice(0, 80)) : typeof sessionId;
-    throw new TmuxValidationError(
-      field,
-      `${shown} is not a valid session id: use 1 to 64 letters, digits, "_" or "-"`,
-    );
+    throw new TmuxValidationError(field, `${shown} is not a valid session id: use 1 to 64 letters, digits, "_" or "-"`);
   }
   return sessionId;
 }

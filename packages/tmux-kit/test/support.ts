@@ -10,7 +10,9 @@ export const tmuxInstalled = spawnSync('sh', ['-c', 'command -v tmux'], { stdio:
 export const tmuxRequired = process.env.ECI_SANDBOX_REQUIRE_TMUX === '1';
 /** Skip the tmux suites when tmux is missing, unless CI demands them (then they fail). */
 export const skipTmux = !tmuxInstalled && !tmuxRequired;
-export const skipReason = skipTmux ? ' (skipped: tmux is not installed; apt-get install tmux, or set ECI_SANDBOX_REQUIRE_TMUX=1 to fail instead)' : '';
+export const skipReason = skipTmux
+  ? ' (skipped: tmux is not installed; apt-get install tmux, or set ECI_SANDBOX_REQUIRE_TMUX=1 to fail instead)'
+  : '';
 
 /** An isolated tmux world: its own TMUX_TMPDIR (so its own server socket) and job root. */
 export interface TmuxWorld {

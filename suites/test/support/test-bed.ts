@@ -16,7 +16,14 @@ export interface TestBed {
 }
 
 export async function startTestBed(options: EmulatorOptions = {}): Promise<TestBed> {
-  const emulator = await startEmulator({ runtime: 'process', host: '127.0.0.1', port: 0, schedulingMs: 0, pendingMs: 0, ...options });
+  const emulator = await startEmulator({
+    runtime: 'process',
+    host: '127.0.0.1',
+    port: 0,
+    schedulingMs: 0,
+    pendingMs: 0,
+    ...options,
+  });
   const cwd = mkdtempSync(join(tmpdir(), 'eci-suites-'));
   return {
     emulator,
@@ -65,7 +72,11 @@ export async function listAllIds(client: EciSandbox): Promise<string[]> {
 }
 
 /** Runs `work` over `items` with at most `concurrency` at a time. */
-export async function forEachConcurrently<Item>(items: Item[], concurrency: number, work: (item: Item, index: number) => Promise<void>): Promise<void> {
+export async function forEachConcurrently<Item>(
+  items: Item[],
+  concurrency: number,
+  work: (item: Item, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
@@ -90,6 +101,7 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
 /** Whether tmux can run here; ECI_SANDBOX_REQUIRE_TMUX=1 turns a missing tmux into a failure. */
 export function tmuxAvailable(): boolean {
   const found = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
-  if (!found && process.env.ECI_SANDBOX_REQUIRE_TMUX === '1') throw new Error('ECI_SANDBOX_REQUIRE_TMUX=1 but tmux is not installed');
+  if (!found && process.env.ECI_SANDBOX_REQUIRE_TMUX === '1')
+    throw new Error('ECI_SANDBOX_REQUIRE_TMUX=1 but tmux is not installed');
   return found;
 }

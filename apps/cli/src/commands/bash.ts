@@ -15,7 +15,9 @@ interface BashCommandOptions {
 export function registerBashCommand(program: Command): void {
   const command = program
     .command('bash')
-    .description("run shell code with bash in a sandbox; stdout and stderr stream to ours, and the CLI exits with the command's exit code")
+    .description(
+      "run shell code with bash in a sandbox; stdout and stderr stream to ours, and the CLI exits with the command's exit code",
+    )
     .argument('<sandbox-id>', 'sandbox id')
     .argument('<command...>', 'shell code (quote it; several words are joined with spaces)')
     .option('--cwd <dir>', 'working directory in the sandbox')

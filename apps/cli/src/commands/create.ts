@@ -76,11 +76,14 @@ export function registerCreateCommand(program: Command): void {
         : {}),
     };
     const client = createClient();
-    const result = await context.withSpinner(options.wait ? 'creating sandbox and waiting until Running…' : 'creating sandbox…', () =>
-      client.create(request),
+    const result = await context.withSpinner(
+      options.wait ? 'creating sandbox and waiting until Running…' : 'creating sandbox…',
+      () => client.create(request),
     );
     if (!result.success && result.sandboxId) {
-      context.note(`sandbox ${result.sandboxId} was created but the call failed; delete it with: eci-sandbox delete ${result.sandboxId}`);
+      context.note(
+        `sandbox ${result.sandboxId} was created but the call failed; delete it with: eci-sandbox delete ${result.sandboxId}`,
+      );
     }
     unwrap(result, 'create failed');
     // With --wait the SDK has already described the Running sandbox (result.info): no extra call.

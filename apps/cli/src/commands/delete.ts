@@ -46,19 +46,27 @@ export function registerDeleteCommand(program: Command): void {
     .option('-f, --force', 'delete even when ECI would refuse (e.g. while it is still starting)')
     .addHelpText(
       'after',
-      examples(['eci-sandbox delete eci-2ze0123456789abcdef', 'eci-sandbox list --tag owner=ci --json | jq -r ".sandboxes[].sandboxId" | xargs eci-sandbox delete --force']),
+      examples([
+        'eci-sandbox delete eci-2ze0123456789abcdef',
+        'eci-sandbox list --tag owner=ci --json | jq -r ".sandboxes[].sandboxId" | xargs eci-sandbox delete --force',
+      ]),
     );
   defineAction<{ force?: boolean }, [string[]]>(command, async (context, options, sandboxIds) => {
-    const outcome = await context.withSpinner(`deleting ${sandboxIds.length} sandbox${sandboxIds.length === 1 ? '' : 'es'}…`, () =>
-      deleteSandboxes(sandboxIds, options.force === true),
+    const outcome = await context.withSpinner(
+      `deleting ${sandboxIds.length} sandbox${sandboxIds.length === 1 ? '' : 'es'}…`,
+      () => deleteSandboxes(sandboxIds, options.force === true),
     );
     if (context.json) {
       context.printJson(outcome);
     } else {
       for (const sandboxId of outcome.deleted) context.print(`${context.style.green('deleted')} ${sandboxId}`);
       for (const failure of outcome.failed) {
-        const suffix = [failure.code ? `[${failure.code}]` : '', failure.requestId ? `(request id ${failure.requestId})` : ''].filter(Boolean).join(' ');
-        context.stderr.write(`${context.errorStyle.red(`error: ${failure.sandboxId}: ${failure.message}${suffix ? ` ${suffix}` : ''}`)}\n`);
+        const suffix = [failure.code ? `[${failure.code}]` : '', failure.requestId ? `(request id ${failure.requestId})` : '']
+          .filter(Boolean)
+          .join(' ');
+        context.stderr.write(
+          `${context.errorStyle.red(`error: ${failure.sandboxId}: ${failure.message}${suffix ? ` ${suffix}` : ''}`)}\n`,
+        );
       }
     }
     return outcome.failed.length > 0 ? ExitCode.ERROR : ExitCode.OK;

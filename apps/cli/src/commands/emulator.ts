@@ -29,14 +29,20 @@ function parseFaults(text: string): Record<string, unknown> {
 }
 
 /** The shell line that points the CLI and the SDK at an emulator. */
-export function environmentLine(endpoint: string, credentials: { accessKeyId: string; accessKeySecret: string }, regionId: string): string {
+export function environmentLine(
+  endpoint: string,
+  credentials: { accessKeyId: string; accessKeySecret: string },
+  regionId: string,
+): string {
   return `export ECI_SANDBOX_ENDPOINT=${endpoint} ECI_SANDBOX_ACCESS_KEY_ID=${credentials.accessKeyId} ECI_SANDBOX_ACCESS_KEY_SECRET=${credentials.accessKeySecret} ECI_SANDBOX_REGION_ID=${regionId}`;
 }
 
 export function registerEmulatorCommand(program: Command): void {
   const command = program
     .command('emulator')
-    .description('run a local ECI (API + exec WebSocket) and print the environment lines to use it; Ctrl-C stops it and removes its sandboxes')
+    .description(
+      'run a local ECI (API + exec WebSocket) and print the environment lines to use it; Ctrl-C stops it and removes its sandboxes',
+    )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('-p, --port <port>', 'port to listen on (0 = any free port)', '0')
     .option('--runtime <runtime>', 'auto | runc (Linux root, isolated) | process (anywhere, no isolation)', 'auto')
@@ -47,8 +53,12 @@ export function registerEmulatorCommand(program: Command): void {
     .addHelpText(
       'after',
       examples(
-        ['eci-sandbox emulator --port 8080', 'eci-sandbox emulator --runtime process --faults \'{"dropStreamRate":0.1}\'', 'eci-sandbox emulator --json   # one JSON line with endpoint and credentials'],
-        'The credentials printed are the emulator\'s own local keys, not Alibaba Cloud ones.',
+        [
+          'eci-sandbox emulator --port 8080',
+          'eci-sandbox emulator --runtime process --faults \'{"dropStreamRate":0.1}\'',
+          'eci-sandbox emulator --json   # one JSON line with endpoint and credentials',
+        ],
+        "The credentials printed are the emulator's own local keys, not Alibaba Cloud ones.",
       ),
     );
   defineAction<EmulatorCommandOptions, []>(command, async (context, options) => {
@@ -67,7 +77,12 @@ export function registerEmulatorCommand(program: Command): void {
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(faults ? { faults } : {}),
       ...(options.accessKeyId || options.accessKeySecret
-        ? { credentials: { ...(options.accessKeyId ? { accessKeyId: options.accessKeyId } : {}), ...(options.accessKeySecret ? { accessKeySecret: options.accessKeySecret } : {}) } }
+        ? {
+            credentials: {
+              ...(options.accessKeyId ? { accessKeyId: options.accessKeyId } : {}),
+              ...(options.accessKeySecret ? { accessKeySecret: options.accessKeySecret } : {}),
+            },
+          }
         : {}),
     });
     const runtime = emulator.runtime;

@@ -23,7 +23,10 @@ export function registerExecCommand(program: Command): void {
     .option('--timeout <duration>', 'kill the program after this long, e.g. 30s (exit code 124)')
     .addHelpText(
       'after',
-      examples(['eci-sandbox exec eci-2ze0123456789abcdef -- ls -la /', 'eci-sandbox exec eci-2ze0123456789abcdef --cwd /tmp -- python3 -c "print(1)"']),
+      examples([
+        'eci-sandbox exec eci-2ze0123456789abcdef -- ls -la /',
+        'eci-sandbox exec eci-2ze0123456789abcdef --cwd /tmp -- python3 -c "print(1)"',
+      ]),
     );
   defineAction<ExecCommandOptions, [string, string[]]>(command, async (context, options, sandboxId, argv) => {
     const timeoutMs = options.timeout ? parseDurationMs(options.timeout, '--timeout') : undefined;

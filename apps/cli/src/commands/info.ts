@@ -10,10 +10,17 @@ export function registerInfoCommand(program: Command): void {
     .command('info')
     .description('show one sandbox')
     .argument('<sandbox-id>', 'sandbox (container group) id')
-    .addHelpText('after', examples(['eci-sandbox info eci-2ze0123456789abcdef', 'eci-sandbox info eci-2ze0123456789abcdef --json | jq -r .sandbox.status']));
+    .addHelpText(
+      'after',
+      examples([
+        'eci-sandbox info eci-2ze0123456789abcdef',
+        'eci-sandbox info eci-2ze0123456789abcdef --json | jq -r .sandbox.status',
+      ]),
+    );
   defineAction<Record<string, never>, [string]>(command, async (context, _options, sandboxId) => {
     const result = unwrap(await context.withSpinner('fetching sandbox…', () => createClient().get(sandboxId)));
-    if (!result.info) throw new CliError(`sandbox ${sandboxId} not found`, { code: 'SandboxNotFound', requestId: result.requestId });
+    if (!result.info)
+      throw new CliError(`sandbox ${sandboxId} not found`, { code: 'SandboxNotFound', requestId: result.requestId });
     if (context.json) {
       context.printJson({ sandbox: toSandboxJson(result.info), requestId: result.requestId });
       return;

@@ -52,7 +52,11 @@ export function registerListCommand(program: Command): void {
     .option('--limit <count>', 'stop after this many sandboxes')
     .addHelpText(
       'after',
-      examples(['eci-sandbox list', 'eci-sandbox list --status Running --tag owner=ci', 'eci-sandbox list --json | jq -r ".sandboxes[].sandboxId"']),
+      examples([
+        'eci-sandbox list',
+        'eci-sandbox list --status Running --tag owner=ci',
+        'eci-sandbox list --json | jq -r ".sandboxes[].sandboxId"',
+      ]),
     );
   defineAction<ListCommandOptions, []>(command, async (context, options) => {
     const limit = options.limit ? parsePositiveInteger(options.limit, '--limit') : undefined;

@@ -17,7 +17,7 @@ export function registerLogsCommand(program: Command): void {
     .command('logs')
     .description("print a sandbox's container log: what its main process wrote (not the output of bash/exec)")
     .argument('<sandbox-id>', 'sandbox (container group) id')
-    .option('--tail <lines>', 'only the last N lines, 1-2000 (default: ECI\'s, 500)')
+    .option('--tail <lines>', "only the last N lines, 1-2000 (default: ECI's, 500)")
     .option('--limit-bytes <bytes>', 'at most this many bytes, the newest (1-1048576)')
     .option('--since <duration>', 'only lines from the last duration, e.g. 10m, 1h (plain number = seconds)')
     .option('--timestamps', 'prefix each line with its timestamp')
@@ -36,7 +36,9 @@ export function registerLogsCommand(program: Command): void {
         ? {}
         : { limitBytes: atMost(parsePositiveInteger(options.limitBytes, '--limit-bytes'), 1_048_576, '--limit-bytes') }),
       // ECI counts whole seconds; a shorter duration still asks for one.
-      ...(options.since === undefined ? {} : { sinceSeconds: Math.max(1, Math.ceil(parseDurationMs(options.since, '--since') / 1000)) }),
+      ...(options.since === undefined
+        ? {}
+        : { sinceSeconds: Math.max(1, Math.ceil(parseDurationMs(options.since, '--since') / 1000)) }),
       ...(options.timestamps ? { timestamps: true } : {}),
     };
     const result = unwrap(await context.withSpinner('fetching log…', () => createClient().logs(sandboxId, request)), 'logs');
@@ -45,7 +47,9 @@ export function registerLogsCommand(program: Command): void {
       return;
     }
     // The log as the container wrote it, byte for byte (like `kubectl logs`).
-    await new Promise<void>((resolve, reject) => context.stdout.write(result.content, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      context.stdout.write(result.content, (error) => (error ? reject(error) : resolve())),
+    );
   });
 }
 

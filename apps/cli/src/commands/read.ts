@@ -31,7 +31,9 @@ export function registerReadCommand(program: Command): void {
     if (!path.startsWith('/')) throw new UsageError(`<path> must be absolute (start with /), got "${path}"`);
     const timeoutMs = options.timeout ? parseDurationMs(options.timeout, '--timeout') : undefined;
     const result = unwrap(
-      await context.withSpinner(`reading ${path}…`, () => createClient().readFile(sandboxId, path, timeoutMs ? { timeoutMs } : {})),
+      await context.withSpinner(`reading ${path}…`, () =>
+        createClient().readFile(sandboxId, path, timeoutMs ? { timeoutMs } : {}),
+      ),
       `read ${path} failed`,
     );
     const content = Buffer.from(result.content ?? new Uint8Array());

@@ -22,7 +22,10 @@ export function registerShellCommand(program: Command): void {
     .description('an interactive terminal in a sandbox (Ctrl-C goes to the remote program; exit or Ctrl-D to leave)')
     .argument('<sandbox-id>', 'sandbox id')
     .option('-c, --command <shell-code>', 'run this instead of an interactive shell (still under a terminal)')
-    .addHelpText('after', examples(['eci-sandbox shell eci-2ze0123456789abcdef', 'eci-sandbox shell eci-2ze0123456789abcdef -c htop']));
+    .addHelpText(
+      'after',
+      examples(['eci-sandbox shell eci-2ze0123456789abcdef', 'eci-sandbox shell eci-2ze0123456789abcdef -c htop']),
+    );
   defineAction<ShellCommandOptions, [string]>(command, async (context, options, sandboxId) => {
     const client = createClient();
     const local = enterRawTerminal();

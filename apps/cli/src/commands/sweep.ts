@@ -24,7 +24,12 @@ export function deadlineReason(sandbox: SandboxInfo, nowMs: number): string | un
   if (ENDED_STATUSES.has(sandbox.status)) return `status ${sandbox.status}`;
   const deadlineSeconds = Number(sandbox.raw?.ActiveDeadlineSeconds);
   const createdMs = Date.parse(sandbox.creationTime);
-  if (Number.isFinite(deadlineSeconds) && deadlineSeconds > 0 && Number.isFinite(createdMs) && createdMs + deadlineSeconds * 1000 < nowMs) {
+  if (
+    Number.isFinite(deadlineSeconds) &&
+    deadlineSeconds > 0 &&
+    Number.isFinite(createdMs) &&
+    createdMs + deadlineSeconds * 1000 < nowMs
+  ) {
     return `deadline of ${deadlineSeconds}s passed`;
   }
   return undefined;
@@ -56,7 +61,12 @@ export function registerSweepCommand(program: Command): void {
     const matched: Array<{ sandboxId: string; name: string; status: string; reason: string }> = [];
     for (const sandbox of candidates) {
       const reasons: string[] = [];
-      if (tags) reasons.push(`tags ${Object.entries(tags).map(([key, value]) => `${key}=${value}`).join(',')}`);
+      if (tags)
+        reasons.push(
+          `tags ${Object.entries(tags)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(',')}`,
+        );
       if (olderThanMs !== undefined) {
         const createdMs = Date.parse(sandbox.creationTime);
         if (!(Number.isFinite(createdMs) && nowMs - createdMs > olderThanMs)) continue;
@@ -70,18 +80,29 @@ export function registerSweepCommand(program: Command): void {
       matched.push({ sandboxId: sandbox.sandboxId, name: sandbox.name, status: sandbox.status, reason: reasons.join(', ') });
     }
     const dryRun = options.dryRun === true;
-    const outcome = dryRun || matched.length === 0
-      ? { deleted: [], failed: [] }
-      : await context.withSpinner(`deleting ${matched.length}…`, () => deleteSandboxes(matched.map((entry) => entry.sandboxId), options.force === true));
+    const outcome =
+      dryRun || matched.length === 0
+        ? { deleted: [], failed: [] }
+        : await context.withSpinner(`deleting ${matched.length}…`, () =>
+            deleteSandboxes(
+              matched.map((entry) => entry.sandboxId),
+              options.force === true,
+            ),
+          );
     if (context.json) {
       context.printJson({ dryRun, matched, ...outcome });
     } else {
       if (matched.length === 0) context.note('nothing to sweep');
       for (const entry of matched) {
-        const verb = dryRun ? context.style.yellow('would delete') : outcome.deleted.includes(entry.sandboxId) ? context.style.green('deleted') : context.style.red('failed');
+        const verb = dryRun
+          ? context.style.yellow('would delete')
+          : outcome.deleted.includes(entry.sandboxId)
+            ? context.style.green('deleted')
+            : context.style.red('failed');
         context.print(`${verb} ${entry.sandboxId} ${context.style.dim(`(${entry.name}, ${entry.status}: ${entry.reason})`)}`);
       }
-      for (const failure of outcome.failed) context.stderr.write(`${context.errorStyle.red(`error: ${failure.sandboxId}: ${failure.message}`)}\n`);
+      for (const failure of outcome.failed)
+        context.stderr.write(`${context.errorStyle.red(`error: ${failure.sandboxId}: ${failure.message}`)}\n`);
     }
     return outcome.failed.length > 0 ? ExitCode.ERROR : ExitCode.OK;
   });

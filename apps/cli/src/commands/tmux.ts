@@ -5,7 +5,13 @@ import type { CommandContext } from '../internal/context.js';
 import { defineAction } from '../internal/define-command.js';
 import { ExitCode } from '../internal/exit-codes.js';
 import { withInterrupt } from '../internal/interrupt.js';
-import { collect, collectKeyValues, parseDurationMs, parseNonNegativeInteger, parsePositiveInteger } from '../internal/parse-options.js';
+import {
+  collect,
+  collectKeyValues,
+  parseDurationMs,
+  parseNonNegativeInteger,
+  parsePositiveInteger,
+} from '../internal/parse-options.js';
 import { formatTable } from '../internal/table.js';
 import { examples } from '../program.js';
 
@@ -24,7 +30,11 @@ function pollJson(result: TmuxPollResult): Record<string, unknown> {
 function printStatus(context: CommandContext, result: TmuxPollResult): void {
   const style = context.errorStyle;
   const status =
-    result.status === 'RUNNING' ? style.yellow(result.status) : result.status === 'COMPLETED' ? style.green(result.status) : style.red(result.status);
+    result.status === 'RUNNING'
+      ? style.yellow(result.status)
+      : result.status === 'COMPLETED'
+        ? style.green(result.status)
+        : style.red(result.status);
   context.note(`${result.sessionId}: ${status}${result.exitCode === null ? '' : ` (exit code ${result.exitCode})`}`);
 }
 
@@ -157,7 +167,11 @@ export function registerTmuxCommand(program: Command): void {
         result.sessions,
         [
           { header: 'SESSION', value: (session) => session.sessionId },
-          { header: 'CREATED', value: (session) => (/^\d+$/.test(session.created) ? new Date(Number(session.created) * 1000).toISOString() : session.created) },
+          {
+            header: 'CREATED',
+            value: (session) =>
+              /^\d+$/.test(session.created) ? new Date(Number(session.created) * 1000).toISOString() : session.created,
+          },
           { header: 'ATTACHED', value: (session) => (session.attached ? 'yes' : 'no') },
         ],
         context.style.bold,

@@ -5,7 +5,10 @@ import { ExitCode } from './exit-codes.js';
 import { unwrap } from './client.js';
 
 /** Streaming callbacks that copy the remote stdout and stderr to ours as they arrive (not in JSON mode). */
-export function streamCallbacks(context: CommandContext): { onStdout?: (chunk: string) => void; onStderr?: (chunk: string) => void } {
+export function streamCallbacks(context: CommandContext): {
+  onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
+} {
   if (context.json) return {};
   return {
     onStdout: (chunk) => context.stdout.write(chunk),

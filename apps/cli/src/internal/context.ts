@@ -30,7 +30,10 @@ export interface CommandContext {
   withSpinner<T>(text: string, work: (spinner: Spinner) => Promise<T>): Promise<T>;
 }
 
-export function createContext(options: GlobalOptions, streams: { stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream } = {}): CommandContext {
+export function createContext(
+  options: GlobalOptions,
+  streams: { stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream } = {},
+): CommandContext {
   const stdout = streams.stdout ?? process.stdout;
   const stderr = streams.stderr ?? process.stderr;
   const json = options.json === true;

@@ -59,14 +59,21 @@ export async function runDemo(context: CommandContext, options: { runtime: 'auto
     const value = await work();
     const counted: Record<string, number> = {};
     for (const record of calls.list().slice(before)) counted[record.action] = (counted[record.action] ?? 0) + 1;
-    const record: DemoStep = { title, calls: counted, streams: calls.execStreams - streamsBefore, durationMs: Date.now() - stepStartedAt };
+    const record: DemoStep = {
+      title,
+      calls: counted,
+      streams: calls.execStreams - streamsBefore,
+      durationMs: Date.now() - stepStartedAt,
+    };
     steps.push(record);
     say(style.dim(`  API calls: ${formatCalls(counted)} · ${record.durationMs} ms`));
     return value;
   };
 
   try {
-    say(`${style.green('ECI emulator')} running in-process at ${emulator.endpoint} (runtime: ${emulator.runtime.name}${emulator.runtime.isolated ? '' : ', no isolation'})`);
+    say(
+      `${style.green('ECI emulator')} running in-process at ${emulator.endpoint} (runtime: ${emulator.runtime.name}${emulator.runtime.isolated ? '' : ', no isolation'})`,
+    );
     const client = new EciSandbox({
       endpoint: emulator.endpoint,
       accessKeyId: emulator.credentials.accessKeyId,
@@ -80,7 +87,13 @@ export async function runDemo(context: CommandContext, options: { runtime: 'auto
     sandbox = await step('Create a sandbox and wait until it is Running', async () => {
       const result = unwrap(
         await context.withSpinner('creating…', () =>
-          client.create({ image: 'debian:12-slim', name: 'eci-sandbox-demo', tags: { 'created-by': 'eci-sandbox-demo' }, ttlMs: 600_000, waitUntilRunning: true }),
+          client.create({
+            image: 'debian:12-slim',
+            name: 'eci-sandbox-demo',
+            tags: { 'created-by': 'eci-sandbox-demo' },
+            ttlMs: 600_000,
+            waitUntilRunning: true,
+          }),
         ),
         'create failed',
       );
@@ -110,7 +123,9 @@ export async function runDemo(context: CommandContext, options: { runtime: 'auto
       const written = unwrap(await active.writeFile('/tmp/eci-sandbox-demo/data.bin', content));
       const read = unwrap(await active.readFile('/tmp/eci-sandbox-demo/data.bin'));
       const same = Buffer.from(read.content ?? new Uint8Array()).equals(content);
-      say(`  wrote ${written.bytesWritten} bytes, read ${read.content?.length ?? 0} back: ${same ? style.green('identical') : style.red('DIFFERENT')}`);
+      say(
+        `  wrote ${written.bytesWritten} bytes, read ${read.content?.length ?? 0} back: ${same ? style.green('identical') : style.red('DIFFERENT')}`,
+      );
       if (!same) throw new CliError('the file read back differs from the one written');
     });
 
@@ -169,7 +184,13 @@ export function formatDemoSummary(summary: DemoSummary, context: CommandContext)
     summary.steps,
     [
       { header: 'STEP', value: (entry) => entry.title },
-      { header: 'API CALLS', value: (entry) => (entry.skipped ? style.yellow(`skipped (${entry.skipped})`) : String(Object.values(entry.calls).reduce((a, b) => a + b, 0))) },
+      {
+        header: 'API CALLS',
+        value: (entry) =>
+          entry.skipped
+            ? style.yellow(`skipped (${entry.skipped})`)
+            : String(Object.values(entry.calls).reduce((a, b) => a + b, 0)),
+      },
       { header: 'DETAIL', value: (entry) => (entry.skipped ? '' : formatCalls(entry.calls)) },
     ],
     style.bold,

@@ -14,7 +14,10 @@ export interface LocalTerminal {
   restore(): void;
 }
 
-export function enterRawTerminal(stdin: NodeJS.ReadStream = process.stdin, stdout: NodeJS.WriteStream = process.stdout): LocalTerminal {
+export function enterRawTerminal(
+  stdin: NodeJS.ReadStream = process.stdin,
+  stdout: NodeJS.WriteStream = process.stdout,
+): LocalTerminal {
   const isTTY = stdin.isTTY === true;
   const wasRaw = isTTY ? stdin.isRaw : false;
   const cleanups: Array<() => void> = [];

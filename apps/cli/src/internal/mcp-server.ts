@@ -66,7 +66,12 @@ export async function createSandboxMcpServer(client: EciSandbox, version: string
         memory: z.number().positive().optional().describe('Memory in GiB'),
         env: z.record(z.string(), z.string()).optional().describe('Environment variables'),
         tags: z.record(z.string(), z.string()).optional().describe('Tags, to find the sandbox later'),
-        ttl_seconds: z.number().int().positive().optional().describe('Hard deadline: the sandbox is stopped after this many seconds'),
+        ttl_seconds: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('Hard deadline: the sandbox is stopped after this many seconds'),
       },
       annotations: { destructiveHint: false, openWorldHint: true },
     },

@@ -10,7 +10,9 @@ describe('redact', () => {
   it('masks exec stream tokens, signatures and authorization headers', () => {
     expect(redact('ws://127.0.0.1:1/exec/?s=abcDEF123&x=1', {})).toBe('ws://127.0.0.1:1/exec/?s=***&x=1');
     expect(redact('GET /?Action=X&Signature=zzzz%3D', {})).toBe('GET /?Action=X&Signature=***');
-    expect(redact('Authorization: ACS3-HMAC-SHA256 Credential=AK,Signature=ff', {})).toBe('Authorization: ACS3-HMAC-SHA256 Credential=AK,Signature=***');
+    expect(redact('Authorization: ACS3-HMAC-SHA256 Credential=AK,Signature=ff', {})).toBe(
+      'Authorization: ACS3-HMAC-SHA256 Credential=AK,Signature=***',
+    );
     expect(redact('{"accessKeySecret":"abc123"}', {})).toBe('{"accessKeySecret":"***"}');
   });
 

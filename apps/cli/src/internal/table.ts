@@ -9,7 +9,11 @@ export interface TableColumn<Row> {
  * Formats rows as a plain-text table: a header line and one line per row, columns separated by
  * two spaces. Widths are measured without colour codes so coloured cells still line up.
  */
-export function formatTable<Row>(rows: readonly Row[], columns: readonly TableColumn<Row>[], headerStyle: (text: string) => string = (text) => text): string {
+export function formatTable<Row>(
+  rows: readonly Row[],
+  columns: readonly TableColumn<Row>[],
+  headerStyle: (text: string) => string = (text) => text,
+): string {
   const cells = rows.map((row) => columns.map((column) => column.value(row)));
   const widths = columns.map((column, index) =>
     Math.max(column.header.length, ...cells.map((line) => stripAnsi(line[index] ?? '').length)),

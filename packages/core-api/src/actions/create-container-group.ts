@@ -12,7 +12,10 @@ export const containerGroupNameSchema = z
   );
 
 const positiveNumber = (unit: string) =>
-  z.number({ error: `must be a number (${unit})` }).positive(`must be greater than 0 (${unit})`).finite();
+  z
+    .number({ error: `must be a number (${unit})` })
+    .positive(`must be greater than 0 (${unit})`)
+    .finite();
 
 /** One container of a group. */
 export const containerSpecSchema = z.strictObject({
@@ -72,7 +75,9 @@ export const createContainerGroupSchema = z.strictObject({
   /** ECS instance type(s), e.g. `ecs.c6.large`; several comma-separated. */
   instanceType: z.string().min(1).optional(),
   /** vSwitch ID(s); several are sent comma-separated (at most 10). Omitted: ECI's default vSwitch. */
-  vSwitchId: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(10, 'must hold at most 10 vSwitch IDs')]).optional(),
+  vSwitchId: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1).max(10, 'must hold at most 10 vSwitch IDs')])
+    .optional(),
   /** Omitted: ECI's default security group. */
   securityGroupId: z.string().min(1).optional(),
   zoneId: z.string().min(1).optional(),

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { containerGroupIdsSchema, tagsSchema, tagsToWire, wireNumber, wireRequestId, type ContainerGroupStatus } from './shared.js';
+import {
+  containerGroupIdsSchema,
+  tagsSchema,
+  tagsToWire,
+  wireNumber,
+  wireRequestId,
+  type ContainerGroupStatus,
+} from './shared.js';
 
 export const describeContainerGroupStatusSchema = z.strictObject({
   /** At most 20 IDs (sent as a JSON array string). */

@@ -5,7 +5,12 @@ export const describeContainerLogSchema = z.strictObject({
   containerGroupId: containerGroupIdSchema,
   containerName: z.string().min(1, 'must name a container of the group'),
   /** Last N lines, 1–2000 (ECI's default is 500). */
-  tail: z.number().int('must be a whole number').min(1, 'must be between 1 and 2000').max(2000, 'must be at most 2000 lines').optional(),
+  tail: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 2000')
+    .max(2000, 'must be at most 2000 lines')
+    .optional(),
   /** At most this many bytes, 1–1048576. */
   limitBytes: z.number().int().min(1).max(1_048_576, 'must be at most 1048576 (1 MiB)').optional(),
   sinceSeconds: z.number().int().positive('must be a positive whole number of seconds').optional(),

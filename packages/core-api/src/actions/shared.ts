@@ -31,7 +31,10 @@ export const containerGroupIdSchema = z
 export const MAX_TAGS = 20;
 
 export const tagsSchema = z
-  .record(z.string().min(1, 'tag keys must not be empty').max(128, 'tag keys are at most 128 characters'), z.string().max(128, 'tag values are at most 128 characters'))
+  .record(
+    z.string().min(1, 'tag keys must not be empty').max(128, 'tag keys are at most 128 characters'),
+    z.string().max(128, 'tag values are at most 128 characters'),
+  )
   .refine((tags) => Object.keys(tags).length <= MAX_TAGS, `must hold at most ${MAX_TAGS} tags`);
 
 export const containerGroupIdsSchema = z

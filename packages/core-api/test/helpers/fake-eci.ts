@@ -79,12 +79,24 @@ export async function startFakeEci(options: FakeEciOptions) {
 
   const requestId = () => `${(++counter).toString(16).padStart(8, '0').toUpperCase()}-0000-4000-8000-FAKEECI00000`;
 
-  function sendJson(response: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  function sendJson(
+    response: ServerResponse,
+    status: number,
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) {
     response.writeHead(status, { 'content-type': 'application/json;charset=utf-8', ...headers });
     response.end(JSON.stringify(body));
   }
 
-  function sendError(response: ServerResponse, hit: Hit | undefined, status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  function sendError(
+    response: ServerResponse,
+    hit: Hit | undefined,
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ) {
     const id = requestId();
     if (hit) hit.result = code;
     sendJson(
@@ -102,7 +114,11 @@ export async function startFakeEci(options: FakeEciOptions) {
   }
 
   /** Returns an error code and message, or undefined when the signature checks out. */
-  function verify(request: IncomingMessage, url: URL, body: Buffer): { version: Hit['signatureVersion']; failure?: [number, string, string]; nonce?: string } {
+  function verify(
+    request: IncomingMessage,
+    url: URL,
+    body: Buffer,
+  ): { version: Hit['signatureVersion']; failure?: [number, string, string]; nonce?: string } {
     const query = Object.fromEntries(url.searchParams);
     const authorization = request.headers.authorization;
     if (authorization) {
@@ -130,16 +146,36 @@ export async function startFakeEci(options: FakeEciOptions) {
         return {
           version: 'v3',
           nonce,
-          failure: [400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${expected} SecurityToken=${account.securityToken ?? ''}`],
+          failure: [
+            400,
+            'SignatureDoesNotMatch',
+            `Specified signature is not matched with our calculation. server string to sign is:${expected} SecurityToken=${account.securityToken ?? ''}`,
+          ],
         };
       }
-      if (account.securityToken && (headers['x-acs-security-token'] !== account.securityToken || headers['x-acs-accesskey-id'] !== account.accessKeyId)) {
-        return { version: 'v3', nonce, failure: [400, 'InvalidSecurityToken.Mismatch', 'The security token is missing or does not match.'] };
+      if (
+        account.securityToken &&
+        (headers['x-acs-security-token'] !== account.securityToken || headers['x-acs-accesskey-id'] !== account.accessKeyId)
+      ) {
+        return {
+          version: 'v3',
+          nonce,
+          failure: [400, 'InvalidSecurityToken.Mismatch', 'The security token is missing or does not match.'],
+        };
       }
-      if (!headers['x-acs-date'] || Math.abs(Date.parse(headers['x-acs-date']) - Date.now()) > 15 * 60_000 || !/Z$/.test(headers['x-acs-date'])) {
-        return { version: 'v3', nonce, failure: [400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'] };
+      if (
+        !headers['x-acs-date'] ||
+        Math.abs(Date.parse(headers['x-acs-date']) - Date.now()) > 15 * 60_000 ||
+        !/Z$/.test(headers['x-acs-date'])
+      ) {
+        return {
+          version: 'v3',
+          nonce,
+          failure: [400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'],
+        };
       }
-      if (headers['x-acs-version'] !== '2018-08-08') return { version: 'v3', nonce, failure: [400, 'InvalidVersion', 'Specified parameter Version is not valid.'] };
+      if (headers['x-acs-version'] !== '2018-08-08')
+        return { version: 'v3', nonce, failure: [400, 'InvalidVersion', 'Specified parameter Version is not valid.'] };
       return { version: 'v3', nonce };
     }
     if (query.Signature) {
@@ -156,16 +192,33 @@ export async function startFakeEci(options: FakeEciOptions) {
         return {
           version: 'v1',
           nonce,
-          failure: [400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${request.method}&%2F&${percent(canonical)}`],
+          failure: [
+            400,
+            'SignatureDoesNotMatch',
+            `Specified signature is not matched with our calculation. server string to sign is:${request.method}&%2F&${percent(canonical)}`,
+          ],
         };
       }
       if (account.securityToken && query.SecurityToken !== account.securityToken) {
-        return { version: 'v1', nonce, failure: [400, 'InvalidSecurityToken.Mismatch', 'The security token is missing or does not match.'] };
+        return {
+          version: 'v1',
+          nonce,
+          failure: [400, 'InvalidSecurityToken.Mismatch', 'The security token is missing or does not match.'],
+        };
       }
       if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(query.Timestamp ?? '')) {
-        return { version: 'v1', nonce, failure: [400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.'] };
+        return {
+          version: 'v1',
+          nonce,
+          failure: [400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.'],
+        };
       }
-      if (query.SignatureMethod !== 'HMAC-SHA1' || query.SignatureVersion !== '1.0' || query.Version !== '2018-08-08' || query.Format?.toUpperCase() !== 'JSON') {
+      if (
+        query.SignatureMethod !== 'HMAC-SHA1' ||
+        query.SignatureVersion !== '1.0' ||
+        query.Version !== '2018-08-08' ||
+        query.Format?.toUpperCase() !== 'JSON'
+      ) {
         return { version: 'v1', nonce, failure: [400, 'InvalidParameter', 'A common parameter is missing or wrong.'] };
       }
       return { version: 'v1', nonce };
@@ -190,7 +243,17 @@ export async function startFakeEci(options: FakeEciOptions) {
       IntranetIp: '172.16.0.10',
       Tags: group.tags,
       Containers: group.containers,
-      Events: [{ Count: 1, Type: 'Normal', Name: group.id, Reason: 'Started', Message: 'Started container', FirstTimestamp: group.created, LastTimestamp: group.created }],
+      Events: [
+        {
+          Count: 1,
+          Type: 'Normal',
+          Name: group.id,
+          Reason: 'Started',
+          Message: 'Started container',
+          FirstTimestamp: group.created,
+          LastTimestamp: group.created,
+        },
+      ],
       SomeFutureField: { Nested: true },
     };
   }
@@ -205,21 +268,26 @@ export async function startFakeEci(options: FakeEciOptions) {
       hit.result = 'OK';
       sendJson(response, 200, { RequestId: requestId(), ...body });
     };
-    if (params.RegionId !== 'cn-shanghai') return sendError(response, hit, 400, 'InvalidRegionId', `The region ${params.RegionId} does not exist.`);
+    if (params.RegionId !== 'cn-shanghai')
+      return sendError(response, hit, 400, 'InvalidRegionId', `The region ${params.RegionId} does not exist.`);
     const group = params.ContainerGroupId ? groups.get(params.ContainerGroupId) : undefined;
     const needGroup = () => {
       sendError(response, hit, 400, 'InvalidContainerGroup.NotFound', 'The specified container group does not exist.');
     };
     switch (action) {
       case 'CreateContainerGroup': {
-        if (params.DryRun === 'true') return sendError(response, hit, 400, 'DryRunOperation', 'Request validation has been passed with DryRun flag set.');
-        const existing = [...groups.values()].find((candidate) => candidate.clientToken && candidate.clientToken === params.ClientToken);
+        if (params.DryRun === 'true')
+          return sendError(response, hit, 400, 'DryRunOperation', 'Request validation has been passed with DryRun flag set.');
+        const existing = [...groups.values()].find(
+          (candidate) => candidate.clientToken && candidate.clientToken === params.ClientToken,
+        );
         if (existing) return ok({ ContainerGroupId: existing.id });
         const id = `eci-fake${String(groups.size + 1).padStart(12, '0')}`;
         const containers: Array<Record<string, unknown>> = [];
         for (let index = 1; params[`Container.${index}.Name`]; index += 1) {
           const commands: string[] = [];
-          for (let command = 1; params[`Container.${index}.Command.${command}`] !== undefined; command += 1) commands.push(params[`Container.${index}.Command.${command}`] ?? '');
+          for (let command = 1; params[`Container.${index}.Command.${command}`] !== undefined; command += 1)
+            commands.push(params[`Container.${index}.Command.${command}`] ?? '');
           containers.push({
             Name: params[`Container.${index}.Name`],
             Image: params[`Container.${index}.Image`],
@@ -234,8 +302,18 @@ export async function startFakeEci(options: FakeEciOptions) {
           });
         }
         const tags: Array<{ Key: string; Value: string }> = [];
-        for (let index = 1; params[`Tag.${index}.Key`] !== undefined; index += 1) tags.push({ Key: params[`Tag.${index}.Key`] ?? '', Value: params[`Tag.${index}.Value`] ?? '' });
-        groups.set(id, { id, name: params.ContainerGroupName ?? '', status: state.createdStatus, clientToken: params.ClientToken, containers, tags, created: new Date().toISOString(), extra: params });
+        for (let index = 1; params[`Tag.${index}.Key`] !== undefined; index += 1)
+          tags.push({ Key: params[`Tag.${index}.Key`] ?? '', Value: params[`Tag.${index}.Value`] ?? '' });
+        groups.set(id, {
+          id,
+          name: params.ContainerGroupName ?? '',
+          status: state.createdStatus,
+          clientToken: params.ClientToken,
+          containers,
+          tags,
+          created: new Date().toISOString(),
+          extra: params,
+        });
         return ok({ ContainerGroupId: id });
       }
       case 'DescribeContainerGroups': {
@@ -259,7 +337,16 @@ export async function startFakeEci(options: FakeEciOptions) {
           const found = groups.get(id);
           if (!found) return [];
           nextStatus(found);
-          return [{ ContainerGroupId: found.id, Name: found.name, Namespace: 'default', Status: found.status, uuid: `uuid-${found.id}`, PodStatus: { phase: found.status } }];
+          return [
+            {
+              ContainerGroupId: found.id,
+              Name: found.name,
+              Namespace: 'default',
+              Status: found.status,
+              uuid: `uuid-${found.id}`,
+              PodStatus: { phase: found.status },
+            },
+          ];
         });
         return ok({ TotalCount: data.length, NextToken: '', Data: data });
       }
@@ -269,16 +356,21 @@ export async function startFakeEci(options: FakeEciOptions) {
         return ok({});
       case 'RestartContainerGroup':
         if (!group) return needGroup();
-        if (group.status !== 'Running' && group.status !== 'Pending') return sendError(response, hit, 400, 'IncorrectStatus', `The container group is ${group.status}.`);
+        if (group.status !== 'Running' && group.status !== 'Pending')
+          return sendError(response, hit, 400, 'IncorrectStatus', `The container group is ${group.status}.`);
         group.status = 'Restarting';
         return ok({});
       case 'ExecContainerCommand': {
         if (!group) return needGroup();
-        if (params.Stdin === undefined) return sendError(response, hit, 400, 'Test.StdinNotSent', 'The client must always send Stdin.');
+        if (params.Stdin === undefined)
+          return sendError(response, hit, 400, 'Test.StdinNotSent', 'The client must always send Stdin.');
         const command = JSON.parse(params.Command ?? '[]') as string[];
         const token = `tok${counter}`;
         if (params.Sync === 'true') return ok({ SyncResponse: command.join(' ') });
-        return ok({ WebSocketUri: `wss://eci-cn-shanghai.aliyun.com/exec/?s=${token}`, HttpUrl: `https://eci.console.aliyun.com/terminal?param=${token}` });
+        return ok({
+          WebSocketUri: `wss://eci-cn-shanghai.aliyun.com/exec/?s=${token}`,
+          HttpUrl: `https://eci.console.aliyun.com/terminal?param=${token}`,
+        });
       }
       case 'DescribeContainerLog':
         if (!group) return needGroup();
@@ -298,18 +390,30 @@ export async function startFakeEci(options: FakeEciOptions) {
       const action = String(request.headers['x-acs-action'] ?? query.Action ?? '');
       const params = Object.fromEntries(Object.entries(query).filter(([key]) => !V1_COMMON.has(key)));
       const checked = verify(request, url, body);
-      const hit: Hit = { action, signatureVersion: checked.version, params, headers: { ...request.headers }, nonce: checked.nonce, signature: query.Signature ?? /Signature=([0-9a-f]+)$/.exec(String(request.headers.authorization ?? ''))?.[1], result: 'pending', at: performance.now() };
+      const hit: Hit = {
+        action,
+        signatureVersion: checked.version,
+        params,
+        headers: { ...request.headers },
+        nonce: checked.nonce,
+        signature: query.Signature ?? /Signature=([0-9a-f]+)$/.exec(String(request.headers.authorization ?? ''))?.[1],
+        result: 'pending',
+        at: performance.now(),
+      };
       hits.push(hit);
       if (checked.failure) return sendError(response, hit, ...checked.failure);
       if (checked.nonce) {
-        if (seenNonces.has(checked.nonce)) return sendError(response, hit, 400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
+        if (seenNonces.has(checked.nonce))
+          return sendError(response, hit, 400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
         seenNonces.add(checked.nonce);
       }
-      if (request.method !== 'POST' || url.pathname !== '/') return sendError(response, hit, 400, 'InvalidRequest', 'ECI actions are POST /.');
+      if (request.method !== 'POST' || url.pathname !== '/')
+        return sendError(response, hit, 400, 'InvalidRequest', 'ECI actions are POST /.');
       if (options.throttle && options.throttle.action === action) {
         const now = performance.now();
         while (arrivals.length && (arrivals[0] ?? 0) <= now - options.throttle.windowMs) arrivals.shift();
-        if (arrivals.length >= options.throttle.limit) return sendError(response, hit, 400, 'Throttling.User', 'Request was denied due to user flow control.');
+        if (arrivals.length >= options.throttle.limit)
+          return sendError(response, hit, 400, 'Throttling.User', 'Request was denied due to user flow control.');
         arrivals.push(now);
       }
       const queue = faults.get(action);

@@ -50,8 +50,18 @@ const TERMINAL = new Set(['Succeeded', 'Failed', 'Expired']);
 
 /** Request parameters that are about signing and transport, not about the action. */
 const COMMON_PARAMS = new Set([
-  'Action', 'Version', 'Format', 'AccessKeyId', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce',
-  'SignatureType', 'Timestamp', 'SecurityToken', 'Signature', 'ClientToken',
+  'Action',
+  'Version',
+  'Format',
+  'AccessKeyId',
+  'SignatureMethod',
+  'SignatureVersion',
+  'SignatureNonce',
+  'SignatureType',
+  'Timestamp',
+  'SecurityToken',
+  'Signature',
+  'ClientToken',
 ]);
 
 function newContainerGroupId(): string {
@@ -71,12 +81,24 @@ function findGroup(context: ActionContext, params: Record<string, string>): Cont
 function parseContainer(entry: Record<string, string>, position: number): ContainerDefinition {
   const prefix = `Container.${position}`;
   const name = entry.Name;
-  if (!name) throw new ApiError('MissingParameter', 400, `The input parameter "${prefix}.Name" that is mandatory for processing this request is not supplied.`);
+  if (!name)
+    throw new ApiError(
+      'MissingParameter',
+      400,
+      `The input parameter "${prefix}.Name" that is mandatory for processing this request is not supplied.`,
+    );
   if (!CONTAINER_NAME_RULE.test(name)) {
-    throw invalidParameter(`${prefix}.Name "${name}" is invalid: use 1–64 lowercase letters, digits and hyphens, not starting or ending with a hyphen.`);
+    throw invalidParameter(
+      `${prefix}.Name "${name}" is invalid: use 1–64 lowercase letters, digits and hyphens, not starting or ending with a hyphen.`,
+    );
   }
   const image = entry.Image;
-  if (!image) throw new ApiError('MissingParameter', 400, `The input parameter "${prefix}.Image" that is mandatory for processing this request is not supplied.`);
+  if (!image)
+    throw new ApiError(
+      'MissingParameter',
+      400,
+      `The input parameter "${prefix}.Image" that is mandatory for processing this request is not supplied.`,
+    );
   const environmentVars = indexedGroups(entry, 'EnvironmentVar').map((item, index) => {
     if (!item.Key) throw invalidParameter(`${prefix}.EnvironmentVar.${index + 1}.Key must not be empty.`);
     return { key: item.Key, value: item.Value ?? '' };
@@ -87,7 +109,8 @@ function parseContainer(entry: Record<string, string>, position: number): Contai
       throw invalidParameter(`${prefix}.Port.${index + 1}.Port must be an integer from 1 to 65535.`);
     }
     const protocol = (item.Protocol ?? 'TCP').toUpperCase();
-    if (protocol !== 'TCP' && protocol !== 'UDP') throw invalidParameter(`${prefix}.Port.${index + 1}.Protocol must be TCP or UDP.`);
+    if (protocol !== 'TCP' && protocol !== 'UDP')
+      throw invalidParameter(`${prefix}.Port.${index + 1}.Protocol must be TCP or UDP.`);
     return { port, protocol };
   });
   const args = indexedValues(entry, 'Arg');
@@ -129,7 +152,8 @@ const createContainerGroup: ActionHandler = async (params, context) => {
   const names = new Set(containers.map((container) => container.name));
   if (names.size !== containers.length) throw invalidParameter('Container names must be unique within the container group.');
   const restartPolicy = (params.RestartPolicy || 'Always') as RestartPolicy;
-  if (!RESTART_POLICIES.includes(restartPolicy)) throw invalidParameter(`RestartPolicy must be Always, OnFailure or Never, got "${params.RestartPolicy}".`);
+  if (!RESTART_POLICIES.includes(restartPolicy))
+    throw invalidParameter(`RestartPolicy must be Always, OnFailure or Never, got "${params.RestartPolicy}".`);
   const groupTags = tags(params);
   if (groupTags.length > 20) throw invalidParameter('A container group has at most 20 tags.');
   const activeDeadlineSeconds = optionalInteger(params, 'ActiveDeadlineSeconds', { min: 1, max: 2 ** 31 - 1 });
@@ -276,7 +300,10 @@ function decodeNextToken(token: string | undefined): number {
   } catch {
     // fall through
   }
-  throw invalidParameter('The NextToken is invalid: pass the NextToken of the previous response unchanged.', 'InvalidParameter.NextToken');
+  throw invalidParameter(
+    'The NextToken is invalid: pass the NextToken of the previous response unchanged.',
+    'InvalidParameter.NextToken',
+  );
 }
 
 /** Groups of a region matching the shared filters, newest first. */
@@ -373,7 +400,11 @@ const describeContainerGroupStatus: ActionHandler = async (params, context) => {
         PodIps: [{ Ip: '127.0.0.1' }],
         QosClass: 'Guaranteed',
         Conditions: [
-          { type: 'PodScheduled', status: group.status === 'Scheduling' ? 'False' : 'True', lastTransitionTime: formatTime(group.creationTime) },
+          {
+            type: 'PodScheduled',
+            status: group.status === 'Scheduling' ? 'False' : 'True',
+            lastTransitionTime: formatTime(group.creationTime),
+          },
           { type: 'Ready', status: group.ready ? 'True' : 'False', lastTransitionTime: formatTime(group.statusChangedAt) },
         ],
         ContainerStatuses: group.definition.containers.map((container, index) => ({
@@ -403,7 +434,11 @@ const deleteContainerGroup: ActionHandler = async (params, context) => {
 const restartContainerGroup: ActionHandler = async (params, context) => {
   const group = findGroup(context, params);
   if (group.status !== 'Pending' && group.status !== 'Running') {
-    throw new ApiError('IncorrectStatus', 400, `The container group is ${group.status}; only Pending or Running groups can be restarted.`);
+    throw new ApiError(
+      'IncorrectStatus',
+      400,
+      `The container group is ${group.status}; only Pending or Running groups can be restarted.`,
+    );
   }
   context.store.restart(group);
   return {};
@@ -413,7 +448,10 @@ function requireContainer(group: ContainerGroup, params: Record<string, string>)
   const containerName = required(params, 'ContainerName');
   const container = group.definition.containers.find((item) => item.name === containerName);
   if (!container) {
-    throw invalidParameter(`The container group ${group.id} has no container named "${containerName}".`, 'InvalidParameter.ContainerName');
+    throw invalidParameter(
+      `The container group ${group.id} has no container named "${containerName}".`,
+      'InvalidParameter.ContainerName',
+    );
   }
   return container;
 }
@@ -425,7 +463,10 @@ const execContainerCommand: ActionHandler = async (params, context) => {
   const limits = context.execLimits;
   if (argv.length === 0) throw invalidParameter('Command must hold at least one element.');
   if (argv.length > limits.maxCommandElements) {
-    throw invalidParameter(`Command has ${argv.length} elements; at most ${limits.maxCommandElements} are allowed.`, 'InvalidParameter.ValueExceeded');
+    throw invalidParameter(
+      `Command has ${argv.length} elements; at most ${limits.maxCommandElements} are allowed.`,
+      'InvalidParameter.ValueExceeded',
+    );
   }
   const long = argv.findIndex((item) => item.length > limits.maxCommandElementLength);
   if (long !== -1) {
@@ -442,7 +483,11 @@ const execContainerCommand: ActionHandler = async (params, context) => {
     throw new ApiError('IncorrectStatus', 400, `The container group is ${group.status}; commands run only in Running groups.`);
   }
   if (container !== group.mainContainer) {
-    throw new ApiError('IncorrectStatus', 400, `The container ${container.name} is not running (the emulator runs the first container only).`);
+    throw new ApiError(
+      'IncorrectStatus',
+      400,
+      `The container ${container.name} is not running (the emulator runs the first container only).`,
+    );
   }
   if (sync) {
     return { SyncResponse: await runSync(group, argv, limits.syncTimeoutMs) };

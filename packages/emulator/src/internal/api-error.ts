@@ -10,8 +10,7 @@ export class ApiError extends Error {
   }
 }
 
-export const invalidParameter = (message: string, code = 'InvalidParameter'): ApiError =>
-  new ApiError(code, 400, message);
+export const invalidParameter = (message: string, code = 'InvalidParameter'): ApiError => new ApiError(code, 400, message);
 
 /** ECI's `Missing<Name>` code for an absent required top-level parameter. */
 export const missingParameter = (name: string): ApiError =>

@@ -44,14 +44,18 @@ describe('Authenticator', () => {
     const authenticator = new Authenticator(credentials, new NonceCache(() => now), () => now);
     authenticator.authenticate(v1Request());
     now += 15 * 60_000 + 1;
-    expect(codeOf(() => authenticator.authenticate(v1Request({ Timestamp: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z') })))).toBeUndefined();
+    expect(
+      codeOf(() => authenticator.authenticate(v1Request({ Timestamp: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z') }))),
+    ).toBeUndefined();
   });
 
   it('checks the clock window, the key and the signature', () => {
     const authenticator = new Authenticator(credentials, new NonceCache(() => NOW), () => NOW + 16 * 60_000);
     expect(codeOf(() => authenticator.authenticate(v1Request()))).toBe('InvalidTimeStamp.Expired');
     const onTime = new Authenticator(credentials, new NonceCache(() => NOW), () => NOW);
-    expect(codeOf(() => onTime.authenticate(v1Request({ AccessKeyId: 'other', SignatureNonce: 'n2' })))).toBe('InvalidAccessKeyId.NotFound');
+    expect(codeOf(() => onTime.authenticate(v1Request({ AccessKeyId: 'other', SignatureNonce: 'n2' })))).toBe(
+      'InvalidAccessKeyId.NotFound',
+    );
     expect(codeOf(() => onTime.authenticate(v1Request({ SignatureNonce: 'n3' }, 'wrong')))).toBe('SignatureDoesNotMatch');
   });
 
@@ -67,7 +71,14 @@ describe('Authenticator', () => {
       'x-acs-signature-nonce': 'v3-nonce',
       'x-acs-content-sha256': createHash('sha256').update(body).digest('hex'),
     };
-    const signed = signAcs3({ method: 'POST', pathname: '/', query: {}, headers, payloadHash: headers['x-acs-content-sha256']!, ...credentials });
+    const signed = signAcs3({
+      method: 'POST',
+      pathname: '/',
+      query: {},
+      headers,
+      payloadHash: headers['x-acs-content-sha256']!,
+      ...credentials,
+    });
     const request: RpcRequest = {
       method: 'POST',
       pathname: '/',
@@ -77,7 +88,10 @@ describe('Authenticator', () => {
       body,
     };
     expect(authenticator.authenticate(request)).toMatchObject({ signatureVersion: 'v3', version: '2018-08-08' });
-    const tampered = { ...request, headers: { ...request.headers, 'x-acs-signature-nonce': 'other', 'x-acs-version': '2019-01-01' } };
+    const tampered = {
+      ...request,
+      headers: { ...request.headers, 'x-acs-signature-nonce': 'other', 'x-acs-version': '2019-01-01' },
+    };
     expect(codeOf(() => authenticator.authenticate(tampered))).toBe('SignatureDoesNotMatch');
   });
 });

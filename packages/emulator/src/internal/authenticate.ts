@@ -133,7 +133,11 @@ export class Authenticator {
     }
     if (!token) throw missingParameter('SecurityToken');
     if (!equalText(token, expected)) {
-      throw new ApiError('InvalidSecurityToken.MismatchWithAccessKey', 400, 'Specified SecurityToken mismatch with the AccessKey.');
+      throw new ApiError(
+        'InvalidSecurityToken.MismatchWithAccessKey',
+        400,
+        'Specified SecurityToken mismatch with the AccessKey.',
+      );
     }
   }
 
@@ -152,7 +156,11 @@ export class Authenticator {
     const nonce = params.SignatureNonce;
     if (!nonce) throw missingParameter('SignatureNonce');
     if (params.SignatureMethod && params.SignatureMethod !== 'HMAC-SHA1') {
-      throw new ApiError('InvalidSignatureMethod', 400, `Specified signature method is not supported: ${params.SignatureMethod}.`);
+      throw new ApiError(
+        'InvalidSignatureMethod',
+        400,
+        `Specified signature method is not supported: ${params.SignatureMethod}.`,
+      );
     }
     this.checkTimestamp(params.Timestamp, 'Timestamp');
     const accessKeyId = this.checkAccessKey(params.AccessKeyId);
@@ -237,6 +245,11 @@ export class Authenticator {
       );
     }
     this.checkNonce(accessKeyId, nonce);
-    return { signatureVersion: 'v3', action, version: header(request.headers, 'x-acs-version') ?? request.params.Version, accessKeyId };
+    return {
+      signatureVersion: 'v3',
+      action,
+      version: header(request.headers, 'x-acs-version') ?? request.params.Version,
+      accessKeyId,
+    };
   }
 }

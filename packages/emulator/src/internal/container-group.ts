@@ -3,14 +3,7 @@ import { join } from 'node:path';
 import type { FaultInjector } from '../faults.js';
 import type { RunningSandbox, SandboxRuntime } from '../runtime/types.js';
 
-export type ContainerGroupStatus =
-  | 'Scheduling'
-  | 'Pending'
-  | 'Running'
-  | 'Restarting'
-  | 'Succeeded'
-  | 'Failed'
-  | 'Expired';
+export type ContainerGroupStatus = 'Scheduling' | 'Pending' | 'Running' | 'Restarting' | 'Succeeded' | 'Failed' | 'Expired';
 
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
 
@@ -112,7 +105,15 @@ export class ContainerGroup {
       last.lastTimestamp = now;
       return;
     }
-    this.events.push({ count: 1, firstTimestamp: now, lastTimestamp: now, message, name: `${this.id}.${this.events.length + 1}`, reason, type });
+    this.events.push({
+      count: 1,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      message,
+      name: `${this.id}.${this.events.length + 1}`,
+      reason,
+      type,
+    });
     // ECI keeps at most 50 events per group.
     if (this.events.length > 50) this.events.shift();
   }
@@ -245,7 +246,11 @@ export class ContainerGroupStore extends EventEmitter {
           release();
           return;
         }
-        if (group.mainContainer.image) group.addEvent('Pulled', `Image "${group.mainContainer.image}" is not pulled by the emulator; the ${this.options.runtime.name} runtime stands in for it.`);
+        if (group.mainContainer.image)
+          group.addEvent(
+            'Pulled',
+            `Image "${group.mainContainer.image}" is not pulled by the emulator; the ${this.options.runtime.name} runtime stands in for it.`,
+          );
         sandbox = await this.options.runtime.start(this.sandboxSpec(group));
       } catch (error) {
         release();
@@ -294,7 +299,11 @@ export class ContainerGroupStore extends EventEmitter {
       group.ready = false;
       if (exitCode === 0) group.succeededTime = Date.now();
       else group.failedTime = Date.now();
-      group.addEvent(exitCode === 0 ? 'Completed' : 'Error', `Container ${group.mainContainer.name} exited with code ${exitCode}.`, exitCode === 0 ? 'Normal' : 'Warning');
+      group.addEvent(
+        exitCode === 0 ? 'Completed' : 'Error',
+        `Container ${group.mainContainer.name} exited with code ${exitCode}.`,
+        exitCode === 0 ? 'Normal' : 'Warning',
+      );
       this.setStatus(group, exitCode === 0 ? 'Succeeded' : 'Failed');
       this.track(sandbox.stop());
       return;
@@ -326,7 +335,10 @@ export class ContainerGroupStore extends EventEmitter {
     group.generation += 1;
     const sandbox = group.sandbox;
     group.ready = false;
-    group.previousState = group.currentState.state === 'Running' ? { ...group.currentState, state: 'Terminated', reason: 'Restarted', finishTime: formatTime(Date.now()) } : group.previousState;
+    group.previousState =
+      group.currentState.state === 'Running'
+        ? { ...group.currentState, state: 'Terminated', reason: 'Restarted', finishTime: formatTime(Date.now()) }
+        : group.previousState;
     group.currentState = { state: 'Waiting', reason: 'Restarting' };
     group.restartCount += 1;
     group.addEvent('Restarting', 'The container group is restarting.');
@@ -346,8 +358,17 @@ export class ContainerGroupStore extends EventEmitter {
     this.wakeAll(group);
     group.expiredTime = Date.now();
     group.ready = false;
-    group.currentState = { ...group.currentState, state: 'Terminated', reason: 'DeadlineExceeded', finishTime: formatTime(Date.now()) };
-    group.addEvent('DeadlineExceeded', `The container group was active longer than ${group.definition.activeDeadlineSeconds} s.`, 'Warning');
+    group.currentState = {
+      ...group.currentState,
+      state: 'Terminated',
+      reason: 'DeadlineExceeded',
+      finishTime: formatTime(Date.now()),
+    };
+    group.addEvent(
+      'DeadlineExceeded',
+      `The container group was active longer than ${group.definition.activeDeadlineSeconds} s.`,
+      'Warning',
+    );
     this.setStatus(group, 'Expired');
     await group.sandbox?.stop();
   }

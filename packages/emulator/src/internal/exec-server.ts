@@ -1,13 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import {
-  Channel,
-  SUBPROTOCOL_V4,
-  SUBPROTOCOL_V5,
-  decodeFrame,
-  encodeExitStatus,
-  encodeFrame,
-} from '@eci-sandbox/exec-stream';
+import { Channel, SUBPROTOCOL_V4, SUBPROTOCOL_V5, decodeFrame, encodeExitStatus, encodeFrame } from '@eci-sandbox/exec-stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FaultInjector } from '../faults.js';
 import type { CallLog } from '../call-log.js';
@@ -55,7 +48,8 @@ export class ExecServer {
     const grant = token ? this.options.tokens.consume(token) : 'unknown';
     if (typeof grant === 'string') {
       const [status, reason] = grant === 'unknown' ? [404, 'Not Found'] : [403, 'Forbidden'];
-      const message = grant === 'used' ? 'this exec URL was used already' : grant === 'expired' ? 'this exec URL expired' : 'no such exec URL';
+      const message =
+        grant === 'used' ? 'this exec URL was used already' : grant === 'expired' ? 'this exec URL expired' : 'no such exec URL';
       socket.end(
         `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\nConnection: close\r\n\r\n${message}`,
       );
@@ -73,7 +67,12 @@ export class ExecServer {
     const structuredStatus = protocol === SUBPROTOCOL_V4 || protocol === SUBPROTOCOL_V5;
     if (!group?.sandbox || group.status !== 'Running') {
       const text = `container ${grant.containerName} is not running`;
-      ws.send(encodeFrame(Channel.status, structuredStatus ? JSON.stringify({ metadata: {}, status: 'Failure', message: text, reason: 'InternalError' }) : text));
+      ws.send(
+        encodeFrame(
+          Channel.status,
+          structuredStatus ? JSON.stringify({ metadata: {}, status: 'Failure', message: text, reason: 'InternalError' }) : text,
+        ),
+      );
       ws.close(1000);
       return;
     }
@@ -128,7 +127,8 @@ export class ExecServer {
             : undefined;
       if (!frame) return;
       if (frame.channel === Channel.stdin) {
-        if (grant.stdin && !handle.stdin.writableEnded && frame.payload.length > 0) handle.stdin.write(Buffer.from(frame.payload));
+        if (grant.stdin && !handle.stdin.writableEnded && frame.payload.length > 0)
+          handle.stdin.write(Buffer.from(frame.payload));
       } else if (frame.channel === Channel.resize) {
         try {
           const size = JSON.parse(Buffer.from(frame.payload).toString('utf8')) as Record<string, unknown>;
@@ -149,12 +149,15 @@ export class ExecServer {
 
     void (async () => {
       const exitCode = await handle.exited;
-      await Promise.all(outputs.map((stream) => (stream.readableEnded ? undefined : new Promise((resolve) => stream.once('end', resolve)))));
+      await Promise.all(
+        outputs.map((stream) => (stream.readableEnded ? undefined : new Promise((resolve) => stream.once('end', resolve)))),
+      );
       this.handles.delete(handle);
       if (finished || ws.readyState !== ws.OPEN) return;
       finished = true;
       if (structuredStatus) ws.send(encodeExitStatus(exitCode));
-      else if (exitCode !== 0) ws.send(encodeFrame(Channel.status, `command terminated with non-zero exit code: exit status ${exitCode}`));
+      else if (exitCode !== 0)
+        ws.send(encodeFrame(Channel.status, `command terminated with non-zero exit code: exit status ${exitCode}`));
       ws.close(1000);
     })();
   }

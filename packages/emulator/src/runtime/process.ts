@@ -5,13 +5,7 @@ import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import {
-  childPids,
-  isAlive,
-  killMarked,
-  signalQuietly,
-  terminalOf,
-} from '../internal/process-tree.js';
+import { childPids, isAlive, killMarked, signalQuietly, terminalOf } from '../internal/process-tree.js';
 import type { ExecHandle, ExecSpec, RunningSandbox, SandboxRuntime, SandboxSpec } from './types.js';
 
 /**
@@ -81,9 +75,7 @@ function pathsOf(stateDir: string): SandboxPaths {
 
 async function startSandbox(spec: SandboxSpec, stopGraceMs: number): Promise<RunningSandbox> {
   const paths = pathsOf(spec.stateDir);
-  await Promise.all(
-    [paths.home, paths.tmp, paths.tmux, paths.pids].map((dir) => mkdir(dir, { recursive: true, mode: 0o700 })),
-  );
+  await Promise.all([paths.home, paths.tmp, paths.tmux, paths.pids].map((dir) => mkdir(dir, { recursive: true, mode: 0o700 })));
   await writeFile(join(spec.stateDir, OWNER_FILE), `${spec.id}\n`);
   // A restart keeps the file system; the previous container's log stays readable apart.
   if (existsSync(paths.log)) await rename(paths.log, paths.previousLog);
@@ -237,10 +229,7 @@ interface ProcessExecHandle extends ExecHandle {
   readonly pid: number | undefined;
 }
 
-function startExec(
-  spec: ExecSpec,
-  context: { env: Record<string, string>; cwd: string },
-): ProcessExecHandle {
+function startExec(spec: ExecSpec, context: { env: Record<string, string>; cwd: string }): ProcessExecHandle {
   const [program, ...rest] = spec.argv;
   if (program === undefined) throw new Error('argv must not be empty');
   const cols = spec.cols ?? 80;
@@ -250,11 +239,7 @@ function startExec(
   const child = spec.tty
     ? spawn(
         'script',
-        [
-          '-qfec',
-          `stty cols ${cols} rows ${rows} 2>/dev/null; exec ${spec.argv.map(shellQuote).join(' ')}`,
-          '/dev/null',
-        ],
+        ['-qfec', `stty cols ${cols} rows ${rows} 2>/dev/null; exec ${spec.argv.map(shellQuote).join(' ')}`, '/dev/null'],
         {
           cwd: context.cwd,
           env: { TERM: 'xterm-256color', SHELL: '/bin/sh', ...context.env },

@@ -62,8 +62,7 @@ export function startRuncExec(context: RuncExecContext, spec: ExecSpec): RuncExe
     const rows = positiveInteger(spec.rows, defaultRows);
     const restoreShell = userShell === undefined ? 'unset SHELL;' : `SHELL=${shellQuote(userShell)}; export SHELL;`;
     wrapperCommand =
-      `stty cols ${columns} rows ${rows} 2>/dev/null; ${restoreShell} ` +
-      `exec ${spec.argv.map(shellQuote).join(' ')}`;
+      `stty cols ${columns} rows ${rows} 2>/dev/null; ${restoreShell} ` + `exec ${spec.argv.map(shellQuote).join(' ')}`;
     argv = ['script', '-qfec', wrapperCommand, '/dev/null'];
   }
 
@@ -169,8 +168,17 @@ export function startRuncExec(context: RuncExecContext, spec: ExecSpec): RuncExe
         const size = wantedSize;
         wantedSize = undefined;
         await runCommand(context.runcPath, [
-          '--root', context.runcRoot, 'exec', context.containerId,
-          'stty', '-F', `/dev/pts/${pts}`, 'cols', String(size.columns), 'rows', String(size.rows),
+          '--root',
+          context.runcRoot,
+          'exec',
+          context.containerId,
+          'stty',
+          '-F',
+          `/dev/pts/${pts}`,
+          'cols',
+          String(size.columns),
+          'rows',
+          String(size.rows),
         ]);
       }
     } finally {

@@ -12,11 +12,7 @@ export interface CommandResult {
 }
 
 /** Runs a short helper command (mount, umount, runc state…) and never throws. */
-export function runCommand(
-  file: string,
-  args: string[],
-  options: { timeoutMs?: number } = {},
-): Promise<CommandResult> {
+export function runCommand(file: string, args: string[], options: { timeoutMs?: number } = {}): Promise<CommandResult> {
   return new Promise((resolve) => {
     execFile(
       file,
@@ -44,11 +40,37 @@ export function exitCodeForSignal(signal: NodeJS.Signals | string): number {
 }
 
 const signalNumbers: Record<string, number> = {
-  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8,
-  SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15,
-  SIGSTKFLT: 16, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19, SIGTSTP: 20, SIGTTIN: 21, SIGTTOU: 22,
-  SIGURG: 23, SIGXCPU: 24, SIGXFSZ: 25, SIGVTALRM: 26, SIGPROF: 27, SIGWINCH: 28, SIGIO: 29,
-  SIGPWR: 30, SIGSYS: 31,
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+  SIGSTKFLT: 16,
+  SIGCHLD: 17,
+  SIGCONT: 18,
+  SIGSTOP: 19,
+  SIGTSTP: 20,
+  SIGTTIN: 21,
+  SIGTTOU: 22,
+  SIGURG: 23,
+  SIGXCPU: 24,
+  SIGXFSZ: 25,
+  SIGVTALRM: 26,
+  SIGPROF: 27,
+  SIGWINCH: 28,
+  SIGIO: 29,
+  SIGPWR: 30,
+  SIGSYS: 31,
 };
 
 /** Finds an executable: an absolute path as is, else PATH and the usual sbin directories. */
@@ -56,7 +78,12 @@ export async function findExecutable(name: string): Promise<string | undefined> 
   if (name.includes('/')) return (await isExecutable(name)) ? name : undefined;
   const directories = [
     ...(process.env.PATH ?? '').split(delimiter).filter(Boolean),
-    '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin',
+    '/usr/local/sbin',
+    '/usr/local/bin',
+    '/usr/sbin',
+    '/usr/bin',
+    '/sbin',
+    '/bin',
   ];
   for (const directory of directories) {
     const candidate = join(directory, name);
@@ -140,9 +167,7 @@ async function readParentPids(): Promise<Map<number, number>> {
 }
 
 /** The fields of /proc/<pid>/stat this module needs; undefined when the process is gone. */
-export async function readProcessStat(
-  pid: number,
-): Promise<{ parentPid: number; ttyNumber: number } | undefined> {
+export async function readProcessStat(pid: number): Promise<{ parentPid: number; ttyNumber: number } | undefined> {
   try {
     const text = await readFile(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces and parentheses: split after the last ')'.

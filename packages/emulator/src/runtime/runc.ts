@@ -52,7 +52,10 @@ const optionsSchema = z.object({
       z
         .string()
         .refine(isAbsolute, 'rootfs: each root file system must be an absolute directory path')
-        .refine((path) => !/[,:\\\n]/.test(path), 'rootfs: a root file system path must not contain ",", ":", "\\" or newlines (overlay mount options)'),
+        .refine(
+          (path) => !/[,:\\\n]/.test(path),
+          'rootfs: a root file system path must not contain ",", ":", "\\" or newlines (overlay mount options)',
+        ),
     )
     .optional(),
   stopGraceMs: z.number().int('stopGraceMs: give whole milliseconds').min(0, 'stopGraceMs: must be 0 or more').optional(),
@@ -68,10 +71,35 @@ const killWaitMs = 5_000;
 const reapDepth = 4;
 /** Directories never hidden inside a sandbox even when a state directory sits right in them. */
 const systemDirectories = new Set([
-  '/', '/bin', '/boot', '/etc', '/home', '/lib', '/lib32', '/lib64', '/media', '/mnt', '/opt',
-  '/root', '/run', '/sbin', '/srv', '/usr', '/usr/bin', '/usr/lib', '/usr/local', '/usr/local/bin',
-  '/usr/local/lib', '/usr/sbin', '/usr/share', '/var', '/var/cache', '/var/lib', '/var/log',
-  '/var/run', '/var/tmp',
+  '/',
+  '/bin',
+  '/boot',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/media',
+  '/mnt',
+  '/opt',
+  '/root',
+  '/run',
+  '/sbin',
+  '/srv',
+  '/usr',
+  '/usr/bin',
+  '/usr/lib',
+  '/usr/local',
+  '/usr/local/bin',
+  '/usr/local/lib',
+  '/usr/sbin',
+  '/usr/share',
+  '/var',
+  '/var/cache',
+  '/var/lib',
+  '/var/log',
+  '/var/run',
+  '/var/tmp',
 ]);
 /** Inside the sandbox these are fresh file systems already: nothing under them needs hiding. */
 const freshInside = ['/tmp', '/proc', '/sys', '/dev'];
@@ -134,7 +162,10 @@ export function createRuncRuntime(options: RuncRuntimeOptions = {}): SandboxRunt
 
   const resolveRunc = (): Promise<string> => {
     runcPathPromise ??= findExecutable(settings.runcPath ?? 'runc').then((found) => {
-      if (!found) throw new Error(`runc runtime: runc not found (${settings.runcPath ?? 'runc in PATH or sbin'}); install runc or set runcPath`);
+      if (!found)
+        throw new Error(
+          `runc runtime: runc not found (${settings.runcPath ?? 'runc in PATH or sbin'}); install runc or set runcPath`,
+        );
       return found;
     });
     return runcPathPromise;
@@ -184,7 +215,15 @@ async function startSandbox(input: StartInput): Promise<RunningSandbox> {
   const lowerDir = input.lowerDir ?? '/';
 
   await writeFile(paths.marker, `${JSON.stringify({ containerId, sandboxId: spec.id })}\n`);
-  for (const directory of [paths.runcRoot, paths.bundle, paths.upper, paths.work, paths.rootfs, paths.runDir, dirname(paths.hostsFile)]) {
+  for (const directory of [
+    paths.runcRoot,
+    paths.bundle,
+    paths.upper,
+    paths.work,
+    paths.rootfs,
+    paths.runDir,
+    dirname(paths.hostsFile),
+  ]) {
     await mkdir(directory, { recursive: true });
   }
 
@@ -192,8 +231,11 @@ async function startSandbox(input: StartInput): Promise<RunningSandbox> {
   await removeContainer(runcPath, paths.runcRoot, containerId);
   if (!(await mountsUnder(paths.rootfs)).includes(paths.rootfs)) {
     const mounted = await runCommand('mount', [
-      '-t', 'overlay', 'overlay',
-      '-o', `lowerdir=${lowerDir},upperdir=${paths.upper},workdir=${paths.work}`,
+      '-t',
+      'overlay',
+      'overlay',
+      '-o',
+      `lowerdir=${lowerDir},upperdir=${paths.upper},workdir=${paths.work}`,
       paths.rootfs,
     ]);
     if (mounted.code !== 0) {
@@ -207,7 +249,8 @@ async function startSandbox(input: StartInput): Promise<RunningSandbox> {
     const hostHosts = await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n');
     await writeFile(paths.hostsFile, `${hostHosts.replace(/\n?$/, '\n')}127.0.1.1\t${hostname}\n`);
 
-    const argv = spec.command.length > 0 ? [...spec.command, ...spec.args] : spec.args.length > 0 ? [...spec.args] : keepAliveArgv;
+    const argv =
+      spec.command.length > 0 ? [...spec.command, ...spec.args] : spec.args.length > 0 ? [...spec.args] : keepAliveArgv;
     const env: Record<string, string> = { PATH: defaultPath, HOME: '/root', HOSTNAME: hostname, ...spec.env };
     const wantsLimits = (spec.cpu ?? 0) > 0 || (spec.memoryGiB ?? 0) > 0;
     let useLimits = wantsLimits && input.cgroups.limits;
@@ -234,18 +277,39 @@ async function startSandbox(input: StartInput): Promise<RunningSandbox> {
       const launch = await launchMain(runcPath, paths, containerId);
       if (launch.running) {
         const watchdog = armWatchdog({ runcPath, runcRoot: paths.runcRoot, containerId, rootfs: paths.rootfs });
-        return new RuncSandbox({ spec, paths, runcPath, containerId, main: launch.child, mainExited: launch.exited, stopGraceMs: input.stopGraceMs, sandboxEnv: env, watchdog });
+        return new RuncSandbox({
+          spec,
+          paths,
+          runcPath,
+          containerId,
+          main: launch.child,
+          mainExited: launch.exited,
+          stopGraceMs: input.stopGraceMs,
+          sandboxEnv: env,
+          watchdog,
+        });
       }
       const message = launch.error;
       if (/start container process: exec: /.test(message)) {
         // The command itself could not run: the sandbox exists and its main process "exited",
         // as a shell would report it (127 not found, 126 not executable).
         const code = /not found|no such file/i.test(message) ? 127 : 126;
-        return new RuncSandbox({ spec, paths, runcPath, containerId, main: undefined, mainExited: Promise.resolve(code), stopGraceMs: input.stopGraceMs, sandboxEnv: env });
+        return new RuncSandbox({
+          spec,
+          paths,
+          runcPath,
+          containerId,
+          main: undefined,
+          mainExited: Promise.resolve(code),
+          stopGraceMs: input.stopGraceMs,
+          sandboxEnv: env,
+        });
       }
       if (useLimits && /cgroup/i.test(message)) {
         useLimits = false;
-        await writeFile(paths.mainLog, `eci-sandbox: cgroup limits could not be applied (${message}); running without them\n`, { flag: 'a' });
+        await writeFile(paths.mainLog, `eci-sandbox: cgroup limits could not be applied (${message}); running without them\n`, {
+          flag: 'a',
+        });
         await removeContainer(runcPath, paths.runcRoot, containerId);
         continue;
       }
@@ -279,8 +343,18 @@ async function launchMain(runcPath: string, paths: SandboxPaths, containerId: st
     child = spawn(
       runcPath,
       [
-        '--root', paths.runcRoot, '--log', paths.runcLog, '--log-format', 'json',
-        'run', '--bundle', paths.bundle, '--pid-file', paths.mainPidFile, containerId,
+        '--root',
+        paths.runcRoot,
+        '--log',
+        paths.runcLog,
+        '--log-format',
+        'json',
+        'run',
+        '--bundle',
+        paths.bundle,
+        '--pid-file',
+        paths.mainPidFile,
+        containerId,
       ],
       { stdio: ['ignore', logFd, logFd], detached: true },
     );
@@ -584,7 +658,9 @@ export async function detectRunc(options: { runcPath?: string } = {}): Promise<R
   if (!runcPath) {
     return {
       usable: false,
-      reason: options.runcPath ? `runc not found at ${options.runcPath}` : 'runc not found in PATH or /usr/local/sbin, /usr/sbin, /sbin',
+      reason: options.runcPath
+        ? `runc not found at ${options.runcPath}`
+        : 'runc not found in PATH or /usr/local/sbin, /usr/sbin, /sbin',
     };
   }
   const version = await runCommand(runcPath, ['--version']);

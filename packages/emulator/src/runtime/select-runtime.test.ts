@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { selectRuntime } from './select-runtime.js';
 
 describe('selectRuntime', () => {
-  it("gives the process runtime when asked, and says it isolates nothing", async () => {
+  it('gives the process runtime when asked, and says it isolates nothing', async () => {
     const choice = await selectRuntime('process');
     expect(choice.runtime.name).toBe('process');
     expect(choice.runtime.isolated).toBe(false);

@@ -13,7 +13,10 @@ export interface RuntimeChoice {
 }
 
 /** Picks and creates the runtime, saying why. */
-export async function selectRuntime(kind: RuntimeKind | SandboxRuntime, runcOptions: RuncRuntimeOptions = {}): Promise<RuntimeChoice> {
+export async function selectRuntime(
+  kind: RuntimeKind | SandboxRuntime,
+  runcOptions: RuncRuntimeOptions = {},
+): Promise<RuntimeChoice> {
   if (typeof kind === 'object') return { runtime: kind, reason: `a custom ${kind.name} runtime was given` };
   if (kind === 'process') return { runtime: createProcessRuntime(), reason: "runtime: 'process' was asked for" };
   if (kind === 'runc') return { runtime: createRuncRuntime(runcOptions), reason: "runtime: 'runc' was asked for" };

@@ -13,7 +13,10 @@ export class Deadline {
   private readonly userSignal: AbortSignal | undefined;
   private readonly onUserAbort: () => void;
 
-  constructor(readonly timeoutMs: number | undefined, userSignal: AbortSignal | undefined) {
+  constructor(
+    readonly timeoutMs: number | undefined,
+    userSignal: AbortSignal | undefined,
+  ) {
     this.signal = this.controller.signal;
     this.userSignal = userSignal;
     this.onUserAbort = () => this.controller.abort(userSignal?.reason);

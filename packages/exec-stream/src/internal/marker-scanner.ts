@@ -47,7 +47,10 @@ export class MarkerScanner {
 
   push(chunk: Uint8Array): ScanResult {
     if (this.finished) return { output: chunk };
-    const buffer = this.pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.pending, chunk]);
+    const buffer =
+      this.pending.length === 0
+        ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+        : Buffer.concat([this.pending, chunk]);
 
     if (this.mode === 'first') {
       const complete = this.findFirstComplete(buffer);
@@ -75,7 +78,8 @@ export class MarkerScanner {
     this.finished = true;
     if (pending.length > 0) {
       const match = this.match(pending, 0);
-      if (match.kind === 'complete' && match.end === pending.length) return { output: new Uint8Array(0), exitCode: match.exitCode };
+      if (match.kind === 'complete' && match.end === pending.length)
+        return { output: new Uint8Array(0), exitCode: match.exitCode };
     }
     return { output: pending, exitCode: undefined };
   }

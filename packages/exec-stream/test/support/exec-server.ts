@@ -65,7 +65,8 @@ export async function startExecServer(): Promise<ExecServer> {
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
-    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL_V5) ? SUBPROTOCOL_V5 : protocols.has(SUBPROTOCOL_V4) ? SUBPROTOCOL_V4 : false),
+    handleProtocols: (protocols) =>
+      protocols.has(SUBPROTOCOL_V5) ? SUBPROTOCOL_V5 : protocols.has(SUBPROTOCOL_V4) ? SUBPROTOCOL_V4 : false,
   });
 
   http.on('upgrade', (request, socket, head) => {

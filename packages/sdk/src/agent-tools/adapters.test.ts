@@ -27,7 +27,11 @@ describe('tool adapters', () => {
       function: { name: 'echo', description: 'Echo a word, n times', parameters: { type: 'object', required: ['word'] } },
     });
     expect(openai.tools[0]?.function.parameters).not.toHaveProperty('$schema');
-    const message = await openai.handleToolCall({ id: 'call_1', type: 'function', function: { name: 'echo', arguments: '{"word":"ab","times":2}' } });
+    const message = await openai.handleToolCall({
+      id: 'call_1',
+      type: 'function',
+      function: { name: 'echo', arguments: '{"word":"ab","times":2}' },
+    });
     expect(message).toEqual({ role: 'tool', tool_call_id: 'call_1', content: 'abab' });
     const [bad, unknown, invalid] = await openai.handleToolCalls([
       { id: 'c2', function: { name: 'echo', arguments: '{"word":' } },
@@ -41,7 +45,11 @@ describe('tool adapters', () => {
 
   it('shapes Anthropic tools and marks failures as is_error', async () => {
     const anthropic = toAnthropicTools(tools);
-    expect(anthropic.tools[1]).toEqual({ name: 'broken', description: 'Always fails', input_schema: expect.objectContaining({ type: 'object' }) });
+    expect(anthropic.tools[1]).toEqual({
+      name: 'broken',
+      description: 'Always fails',
+      input_schema: expect.objectContaining({ type: 'object' }),
+    });
     const results = await anthropic.handleContent([
       { type: 'text' },
       { type: 'tool_use', id: 'tu_1', name: 'echo', input: { word: 'x' } } as { type: string },

@@ -143,8 +143,16 @@ export function createSandboxTools(sandbox: ToolSandbox, options: SandboxToolsOp
       'Read a text file from the sandbox, with line numbers. Use offset (first line, from 1) and limit (number of lines) to page through long files. ' +
       `Lines longer than ${MAX_LINE_CHARS} characters are cut.`,
     inputSchema: z.object({
-      path: z.string().min(1, 'path must not be empty').describe('File path (absolute, or relative to the bash working directory)'),
-      offset: z.number().int().min(1, 'offset is a line number, from 1').optional().describe('First line to read, from 1 (default 1)'),
+      path: z
+        .string()
+        .min(1, 'path must not be empty')
+        .describe('File path (absolute, or relative to the bash working directory)'),
+      offset: z
+        .number()
+        .int()
+        .min(1, 'offset is a line number, from 1')
+        .optional()
+        .describe('First line to read, from 1 (default 1)'),
       limit: z.number().int().positive().optional().describe(`Number of lines to read (default ${DEFAULT_READ_LINES})`),
     }),
     run: async (input) => {
@@ -179,7 +187,10 @@ export function createSandboxTools(sandbox: ToolSandbox, options: SandboxToolsOp
     name: 'write_file',
     description: 'Create or overwrite a file in the sandbox with the given content. Parent directories are created.',
     inputSchema: z.object({
-      path: z.string().min(1, 'path must not be empty').describe('File path (absolute, or relative to the bash working directory)'),
+      path: z
+        .string()
+        .min(1, 'path must not be empty')
+        .describe('File path (absolute, or relative to the bash working directory)'),
       content: z.string().describe('The whole new content of the file'),
     }),
     run: async (input) => {
@@ -199,7 +210,10 @@ export function createSandboxTools(sandbox: ToolSandbox, options: SandboxToolsOp
       'Replace an exact string in a file. old_string must occur exactly once (include enough surrounding lines to make it unique), ' +
       'unless replace_all is true.',
     inputSchema: z.object({
-      path: z.string().min(1, 'path must not be empty').describe('File path (absolute, or relative to the bash working directory)'),
+      path: z
+        .string()
+        .min(1, 'path must not be empty')
+        .describe('File path (absolute, or relative to the bash working directory)'),
       old_string: z.string().min(1, 'old_string must not be empty').describe('The exact text to replace'),
       new_string: z.string().describe('The text to put in its place'),
       replace_all: z.boolean().optional().describe('Replace every occurrence (default false)'),
@@ -210,7 +224,10 @@ export function createSandboxTools(sandbox: ToolSandbox, options: SandboxToolsOp
       if (!read.success || read.text === undefined) return failure(read, `reading ${path}`);
       const count = read.text.split(input.old_string).length - 1;
       if (count === 0) {
-        return { text: `Error: old_string was not found in ${path}; read the file and copy the text exactly (whitespace included)`, isError: true };
+        return {
+          text: `Error: old_string was not found in ${path}; read the file and copy the text exactly (whitespace included)`,
+          isError: true,
+        };
       }
       if (count > 1 && input.replace_all !== true) {
         return {
@@ -227,7 +244,8 @@ export function createSandboxTools(sandbox: ToolSandbox, options: SandboxToolsOp
 
   const listFiles = defineTool({
     name: 'list_files',
-    description: 'List files and directories under a directory (directories end with /). .git and node_modules are shown but not entered.',
+    description:
+      'List files and directories under a directory (directories end with /). .git and node_modules are shown but not entered.',
     inputSchema: z.object({
       path: z.string().min(1).optional().describe('Directory (default: the bash working directory)'),
       depth: z.number().int().min(1).max(10, 'depth must be at most 10').optional().describe('How many levels deep (default 2)'),
@@ -242,12 +260,16 @@ export function createSandboxTools(sandbox: ToolSandbox, options: SandboxToolsOp
       const result = await run(script);
       if (!result.success) return failure(result, 'list_files');
       if (result.exitCode !== 0) {
-        return { text: `Error: cannot list ${input.path ?? '.'}: ${result.stdout.trim() || result.stderr.trim()}`, isError: true };
+        return {
+          text: `Error: cannot list ${input.path ?? '.'}: ${result.stdout.trim() || result.stderr.trim()}`,
+          isError: true,
+        };
       }
       const entries = result.stdout.split('\n').filter((line) => line !== '');
       if (entries.length === 0) return '(empty directory)';
       const shown = entries.slice(0, maxEntries);
-      const more = entries.length > maxEntries ? `\n[more than ${maxEntries} entries; list a subdirectory or use a smaller depth]` : '';
+      const more =
+        entries.length > maxEntries ? `\n[more than ${maxEntries} entries; list a subdirectory or use a smaller depth]` : '';
       return budgetOutput(shown.join('\n'), budgetBytes).text + more;
     },
   });
@@ -277,7 +299,7 @@ export function createSandboxTools(sandbox: ToolSandbox, options: SandboxToolsOp
   const jobOutput = defineTool({
     name: 'job_output',
     description:
-      'Read a background job\'s output from a byte offset (default 0), and its status. Pass the returned next_offset to continue reading.',
+      "Read a background job's output from a byte offset (default 0), and its status. Pass the returned next_offset to continue reading.",
     inputSchema: z.object({
       job_id: jobId,
       offset: z.number().int().min(0).optional().describe('Byte offset in the job output to read from (default 0)'),
@@ -294,7 +316,8 @@ export function createSandboxTools(sandbox: ToolSandbox, options: SandboxToolsOp
 
   const waitJob = defineTool({
     name: 'wait_job',
-    description: 'Wait for a background job to finish (or the timeout) and return its status, exit code and the end of its output.',
+    description:
+      'Wait for a background job to finish (or the timeout) and return its status, exit code and the end of its output.',
     inputSchema: z.object({
       job_id: jobId,
       timeout_ms: timeoutSchema.describe(`How long to wait in milliseconds (default 60000, max ${maxTimeoutMs})`),
@@ -320,8 +343,19 @@ export function createSandboxTools(sandbox: ToolSandbox, options: SandboxToolsOp
     },
   });
 
-  const all: SandboxTool[] = [bash, readFile, writeFile, editFile, listFiles, startJob, jobOutput, waitJob, stopJob] as SandboxTool[];
-  const included = options.include === undefined ? all : all.filter((tool) => options.include?.includes(tool.name as SandboxToolName));
+  const all: SandboxTool[] = [
+    bash,
+    readFile,
+    writeFile,
+    editFile,
+    listFiles,
+    startJob,
+    jobOutput,
+    waitJob,
+    stopJob,
+  ] as SandboxTool[];
+  const included =
+    options.include === undefined ? all : all.filter((tool) => options.include?.includes(tool.name as SandboxToolName));
   const tools = included as SandboxTools;
   Object.defineProperty(tools, 'close', {
     enumerable: false,

@@ -58,9 +58,7 @@ export function defineTool<Schema extends z.ZodType>(definition: {
 
 /** `field: problem; other: problem`, for people and models alike. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(input)'}: ${issue.message}`)
-    .join('; ');
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(input)'}: ${issue.message}`).join('; ');
 }
 
 /** JSON Schema (draft 2020-12) of a tool's input, without the `$schema` key that some APIs reject. */

@@ -47,7 +47,13 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ env, cwd: nested }, noChain).staticCredentials?.accessKeyId).toBe('alibaba-id');
     expect(resolveConfig({ env, cwd: nested }, noChain).regionId).toBe('cn-hangzhou');
 
-    const withEci = { ...env, ECI_SANDBOX_ACCESS_KEY_ID: 'eci-id', ECI_SANDBOX_ACCESS_KEY_SECRET: 'eci-secret', ECI_SANDBOX_REGION_ID: 'cn-shenzhen', ECI_SANDBOX_TIMEOUT_MS: '1234' };
+    const withEci = {
+      ...env,
+      ECI_SANDBOX_ACCESS_KEY_ID: 'eci-id',
+      ECI_SANDBOX_ACCESS_KEY_SECRET: 'eci-secret',
+      ECI_SANDBOX_REGION_ID: 'cn-shenzhen',
+      ECI_SANDBOX_TIMEOUT_MS: '1234',
+    };
     const fromEci = resolveConfig({ env: withEci, cwd: nested }, noChain);
     expect(fromEci.staticCredentials).toEqual({ accessKeyId: 'eci-id', accessKeySecret: 'eci-secret' });
     expect(fromEci.regionId).toBe('cn-shenzhen');
@@ -65,7 +71,10 @@ describe('resolveConfig', () => {
 
   it('reads a named envFile instead of searching', () => {
     const other = join(root, 'other.env');
-    writeFileSync(other, 'ECI_SANDBOX_ACCESS_KEY_ID=other-id\nECI_SANDBOX_ACCESS_KEY_SECRET=other-secret\nECI_SANDBOX_ENDPOINT=http://127.0.0.1:1\n');
+    writeFileSync(
+      other,
+      'ECI_SANDBOX_ACCESS_KEY_ID=other-id\nECI_SANDBOX_ACCESS_KEY_SECRET=other-secret\nECI_SANDBOX_ENDPOINT=http://127.0.0.1:1\n',
+    );
     const config = resolveConfig({ env: {}, cwd: nested, envFile: other }, noChain);
     expect(config.staticCredentials?.accessKeyId).toBe('other-id');
     expect(config.endpoint).toBe('http://127.0.0.1:1');
@@ -89,16 +98,23 @@ describe('resolveConfig', () => {
   it('names the missing half of a key pair', () => {
     const empty = mkdtempSync(join(tmpdir(), 'eci-sdk-empty-'));
     try {
-      expect(() => resolveConfig({ env: { ECI_SANDBOX_ACCESS_KEY_ID: 'id-only' }, cwd: empty }, noChain)).toThrow(/accessKeySecret is missing/);
+      expect(() => resolveConfig({ env: { ECI_SANDBOX_ACCESS_KEY_ID: 'id-only' }, cwd: empty }, noChain)).toThrow(
+        /accessKeySecret is missing/,
+      );
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
   });
 
   it('reads the proxy and exec protocol from the environment', () => {
-    const config = resolveConfig({ env: { HTTPS_PROXY: 'http://proxy:3128', ECI_SANDBOX_EXEC_PROTOCOL: 'v4' }, cwd: nested }, noChain);
+    const config = resolveConfig(
+      { env: { HTTPS_PROXY: 'http://proxy:3128', ECI_SANDBOX_EXEC_PROTOCOL: 'v4' }, cwd: nested },
+      noChain,
+    );
     expect(config.proxy).toBe('http://proxy:3128');
     expect(config.execProtocol).toBe('v4');
-    expect(() => resolveConfig({ env: { ECI_SANDBOX_EXEC_PROTOCOL: 'v9' }, cwd: nested }, noChain)).toThrow(/ECI_SANDBOX_EXEC_PROTOCOL/);
+    expect(() => resolveConfig({ env: { ECI_SANDBOX_EXEC_PROTOCOL: 'v9' }, cwd: nested }, noChain)).toThrow(
+      /ECI_SANDBOX_EXEC_PROTOCOL/,
+    );
   });
 });

@@ -32,7 +32,11 @@ export const MISSING_CREDENTIALS_MESSAGE =
  */
 export function resolveConfig(options: EciSandboxOptions, defaultChain: () => EciCredentialsProvider): ResolvedConfig {
   const env = options.env ?? process.env;
-  const loaded = loadConfig({ env, cwd: options.cwd ?? process.cwd(), ...(options.envFile === undefined ? {} : { envFile: options.envFile }) });
+  const loaded = loadConfig({
+    env,
+    cwd: options.cwd ?? process.cwd(),
+    ...(options.envFile === undefined ? {} : { envFile: options.envFile }),
+  });
   const regionId = options.regionId ?? loaded.regionId;
   const endpoint = options.endpoint ?? loaded.endpoint ?? `eci.${regionId}.aliyuncs.com`;
   const timeoutMs = options.timeoutMs ?? loaded.timeoutMs;
@@ -41,7 +45,10 @@ export function resolveConfig(options: EciSandboxOptions, defaultChain: () => Ec
   let execProtocol: 'none' | 'v4' = options.execProtocol ?? 'none';
   if (options.execProtocol === undefined && execProtocolValue) {
     if (execProtocolValue !== 'none' && execProtocolValue !== 'v4') {
-      throw new EciValidationError('ECI_SANDBOX_EXEC_PROTOCOL', `ECI_SANDBOX_EXEC_PROTOCOL must be "none" or "v4", got "${execProtocolValue}"`);
+      throw new EciValidationError(
+        'ECI_SANDBOX_EXEC_PROTOCOL',
+        `ECI_SANDBOX_EXEC_PROTOCOL must be "none" or "v4", got "${execProtocolValue}"`,
+      );
     }
     execProtocol = execProtocolValue;
   }
