@@ -31,7 +31,12 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
     if (value === undefined || key.startsWith('ECI_SANDBOX_') || key.startsWith('ALIBABA_CLOUD_')) continue;
     env[key] = value;
   }
-  return { ...env, NO_COLOR: '1', ...extra };
+  // The default credential chain reaches no network from a test (see vitest.config.ts).
+  const offline = {
+    ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+    ALIBABA_CLOUD_CREDENTIALS_URI: 'http://127.0.0.1:9/credentials',
+  };
+  return { ...env, NO_COLOR: '1', ...offline, ...extra };
 }
 
 export async function startTestEmulator(): Promise<TestEmulator> {
