@@ -122,6 +122,10 @@ describe('lifecycle commands against the emulator', () => {
     });
     const commanderJson = await runCli(['list', '--frobnicate', '--json'], { env: emulator.env });
     expect(parseJson<{ exitCode: number }>(commanderJson).exitCode).toBe(2);
+    // A value the SDK's validation refuses is a usage error too.
+    const badName = await runCli(['create', '--name', 'Not_Valid'], { env: emulator.env });
+    expect(badName.exitCode).toBe(2);
+    expect(badName.stderr).toMatch(/name/);
     expect(emulator.calls.count()).toBe(before);
   });
 

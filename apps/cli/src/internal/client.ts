@@ -22,9 +22,11 @@ export function unwrap<Result extends OperationResult>(result: Result, what?: st
   const code = readCode(error);
   const requestId = result.requestId || readField(error, 'requestId');
   const isTimeout = error !== undefined && /Timeout/.test(error.name);
+  // A value the SDK refused (EciValidationError and the lower layers' kin): nothing was sent.
+  const isInvalid = error !== undefined && /ValidationError$/.test(error.name);
   const message = redact(result.errorMessage || error?.message || 'the call failed');
   throw new CliError(what ? `${what}: ${message}` : message, {
-    exitCode: isTimeout ? ExitCode.TIMEOUT : ExitCode.ERROR,
+    exitCode: isTimeout ? ExitCode.TIMEOUT : isInvalid ? ExitCode.USAGE : ExitCode.ERROR,
     ...(code ? { code } : {}),
     ...(requestId ? { requestId } : {}),
     cause: error,

@@ -7,7 +7,7 @@ export const ExitCode = {
   OK: 0,
   /** The API refused the call, the network failed, or anything else went wrong. */
   ERROR: 1,
-  /** The command line was wrong (unknown option, missing argument, invalid value); nothing was sent. */
+  /** The command line was wrong (unknown option, missing argument, a value the SDK refuses); nothing was sent. */
   USAGE: 2,
   /** A wait (`--wait`, `tmux wait`, `--timeout-ms`) ran out of time. Same code as timeout(1). */
   TIMEOUT: 124,
@@ -20,7 +20,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 export const EXIT_CODES_HELP = `Exit codes:
   0    success
   1    API, network or other error
-  2    usage error (bad option or argument; nothing was sent)
+  2    usage error (bad option, argument or value; nothing was sent)
   124  a wait timed out
   130  interrupted (Ctrl-C)
   bash and exec exit with the remote command's own exit code.`;
