@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EciApiError, EciClient, type EciClientOptions } from '../src/index.js';
 import { startFakeEci, type FakeEci } from './helpers/fake-eci.js';
 
-const PLAIN = { accessKeyId: 'LTAI5tPlainKeyId', accessKeySecret: 'plain-secret-0123456789abcdefghij' };
+const PLAIN = { accessKeyId: 'TestPlainKeyId', accessKeySecret: 'plain-secret-0123456789abcdefghij' };
 const STS = {
   accessKeyId: 'STS.NUgYrLnoC37mZZCNnAbez2MX',
   accessKeySecret: 'sts-secret-9876543210zyxwvutsrqpo',

@@ -10,7 +10,7 @@ import {
 } from '../src/index.js';
 import { startFakeEci, type FakeEci } from './helpers/fake-eci.js';
 
-const ACCOUNT = { accessKeyId: 'LTAI5tRetryKeyId', accessKeySecret: 'retry-secret-0123456789abcdef' };
+const ACCOUNT = { accessKeyId: 'TestRetryKeyId', accessKeySecret: 'retry-secret-0123456789abcdef' };
 
 let eci: FakeEci;
 beforeAll(async () => {

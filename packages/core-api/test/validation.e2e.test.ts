@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { EciClient, EciValidationError } from '../src/index.js';
 import { startFakeEci, type FakeEci } from './helpers/fake-eci.js';
 
-const ACCOUNT = { accessKeyId: 'LTAI5tValidKeyId', accessKeySecret: 'valid-secret-0123456789abcdef' };
+const ACCOUNT = { accessKeyId: 'TestValidKeyId', accessKeySecret: 'valid-secret-0123456789abcdef' };
 
 let eci: FakeEci;
 let client: EciClient;
