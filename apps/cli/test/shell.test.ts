@@ -64,8 +64,10 @@ describe.skipIf(!tmuxAvailable())('eci-sandbox shell under a real terminal (need
     await waitFor('the remote shell to answer', () => screen().includes('sum=42'));
 
     tmux('resize-window', '-t', 'cli', '-x', '100', '-y', '33');
+    // Ask again now and then (not on every poll: a flood of typed commands slows a loaded machine).
+    let polls = 0;
     await waitFor('the new size to reach the remote terminal', () => {
-      type('echo "size=$(stty size)"');
+      if (polls++ % 20 === 0) type('echo "size=$(stty size)"');
       return screen().includes('size=33 100');
     });
 
