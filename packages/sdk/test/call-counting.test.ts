@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.js';
 import type { TestBed } from './helpers.js';
-import { startTestBed } from './helpers.js';
+import { closeTestBed, startTestBedWithSandbox } from './helpers.js';
 
 // The cost model: API calls per operation, counted from the emulator's call log.
 describe('API calls per operation', () => {
@@ -9,15 +9,9 @@ describe('API calls per operation', () => {
   let sandbox: Sandbox;
 
   beforeAll(async () => {
-    bed = await startTestBed();
-    const created = await bed.client.create({ image: 'ubuntu:24.04', waitUntilRunning: true });
-    expect(created.errorMessage).toBe('');
-    sandbox = created.sandbox!;
+    ({ bed, sandbox } = await startTestBedWithSandbox());
   });
-  afterAll(async () => {
-    await sandbox?.delete({ force: true });
-    await bed?.close();
-  });
+  afterAll(() => closeTestBed(bed, sandbox));
 
   it('bash on a Sandbox from create: 1 exec, 0 describes', async () => {
     bed.emulator.resetCalls();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Emulator } from '@eci-sandbox/emulator';
 import { startEmulator } from '@eci-sandbox/emulator';
 import { EciSandbox } from '../src/index.js';
-import type { EciSandboxOptions } from '../src/index.js';
+import type { EciSandboxOptions, Sandbox } from '../src/index.js';
 
 /** An emulator on 127.0.0.1 port 0 with the process runtime, a client for it, and cleanup. */
 export interface TestBed {
@@ -40,6 +40,23 @@ export async function startTestBed(): Promise<TestBed> {
       rmSync(cwd, { recursive: true, force: true });
     },
   };
+}
+
+/** A test bed with one Running sandbox in it (the common set-up of a suite). */
+export async function startTestBedWithSandbox(): Promise<{ bed: TestBed; sandbox: Sandbox }> {
+  const bed = await startTestBed();
+  const created = await bed.client.create({ image: 'ubuntu:24.04', waitUntilRunning: true });
+  if (!created.success || !created.sandbox) {
+    await bed.close();
+    throw new Error(`creating the test sandbox failed: ${created.errorMessage}`);
+  }
+  return { bed, sandbox: created.sandbox };
+}
+
+/** Deletes the sandbox and closes the bed; safe when the set-up failed half-way. */
+export async function closeTestBed(bed: TestBed | undefined, sandbox?: Sandbox): Promise<void> {
+  await sandbox?.delete({ force: true });
+  await bed?.close();
 }
 
 /** Whether tmux can run here; when ECI_SANDBOX_REQUIRE_TMUX=1 a missing tmux fails instead of skipping. */

@@ -3,22 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EciValidationError, ExecStreamError } from '../src/index.js';
 import type { Sandbox } from '../src/index.js';
 import type { TestBed } from './helpers.js';
-import { startTestBed } from './helpers.js';
+import { closeTestBed, startTestBedWithSandbox } from './helpers.js';
 
 describe('readFileStream', () => {
   let bed: TestBed;
   let sandbox: Sandbox;
 
   beforeAll(async () => {
-    bed = await startTestBed();
-    const created = await bed.client.create({ image: 'ubuntu:24.04', waitUntilRunning: true });
-    expect(created.errorMessage).toBe('');
-    sandbox = created.sandbox!;
+    ({ bed, sandbox } = await startTestBedWithSandbox());
   });
-  afterAll(async () => {
-    await sandbox?.delete({ force: true });
-    await bed?.close();
-  });
+  afterAll(() => closeTestBed(bed, sandbox));
 
   it('yields the exact bytes of a file in pieces, over one exec', async () => {
     const data = randomBytes(3 * 1024 * 1024 + 17);

@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.js';
 import type { TestBed } from './helpers.js';
-import { startTestBed } from './helpers.js';
+import { closeTestBed, startTestBedWithSandbox } from './helpers.js';
 
 describe('SandboxSession.run with cwd and env', () => {
   let bed: TestBed;
   let sandbox: Sandbox;
 
   beforeAll(async () => {
-    bed = await startTestBed();
-    const created = await bed.client.create({ image: 'ubuntu:24.04', waitUntilRunning: true });
-    expect(created.errorMessage).toBe('');
-    sandbox = created.sandbox!;
+    ({ bed, sandbox } = await startTestBedWithSandbox());
     expect((await sandbox.bash("mkdir -p '/tmp/a dir/it'\"'\"'s'")).exitCode).toBe(0);
   });
-  afterAll(async () => {
-    await sandbox?.delete({ force: true });
-    await bed?.close();
-  });
+  afterAll(() => closeTestBed(bed, sandbox));
 
   it('apply to one command only, quoted safely, in the same exec', async () => {
     const session = sandbox.openSession();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EciValidationError, ExecAbortError } from '../src/index.js';
 import type { Sandbox, SandboxTerminal } from '../src/index.js';
 import type { TestBed } from './helpers.js';
-import { startTestBed } from './helpers.js';
+import { closeTestBed, startTestBedWithSandbox } from './helpers.js';
 
 /** Collects a terminal's output as text; `until` resolves when it contains `expected` (fails after 20 s, showing the text). */
 function outputOf(terminal: SandboxTerminal): { text: () => string; until: (expected: string | RegExp) => Promise<void> } {
@@ -42,15 +42,9 @@ describe('openTerminal: a program under a pseudo-terminal', () => {
   let sandbox: Sandbox;
 
   beforeAll(async () => {
-    bed = await startTestBed();
-    const created = await bed.client.create({ image: 'ubuntu:24.04', waitUntilRunning: true });
-    expect(created.errorMessage).toBe('');
-    sandbox = created.sandbox!;
+    ({ bed, sandbox } = await startTestBedWithSandbox());
   });
-  afterAll(async () => {
-    await sandbox?.delete({ force: true });
-    await bed?.close();
-  });
+  afterAll(() => closeTestBed(bed, sandbox));
 
   it('runs an interactive shell: typed input, resize, exit code; one exec and no describe', async () => {
     bed.emulator.resetCalls();

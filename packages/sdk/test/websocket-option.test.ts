@@ -4,22 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EciValidationError } from '../src/index.js';
 import type { Sandbox } from '../src/index.js';
 import type { TestBed } from './helpers.js';
-import { startTestBed } from './helpers.js';
+import { closeTestBed, startTestBedWithSandbox } from './helpers.js';
 
 describe('the WebSocket option', () => {
   let bed: TestBed;
   let sandbox: Sandbox;
 
   beforeAll(async () => {
-    bed = await startTestBed();
-    const created = await bed.client.create({ image: 'ubuntu:24.04', waitUntilRunning: true });
-    expect(created.errorMessage).toBe('');
-    sandbox = created.sandbox!;
+    ({ bed, sandbox } = await startTestBedWithSandbox());
   });
-  afterAll(async () => {
-    await sandbox?.delete({ force: true });
-    await bed?.close();
-  });
+  afterAll(() => closeTestBed(bed, sandbox));
 
   it('is used for every exec stream: commands, files, sessions and terminals', async () => {
     const opened: string[] = [];
