@@ -791,9 +791,12 @@ export class EciSandbox {
       const session = this.#parse(tmuxSessionIdSchema, sessionId, 'sessionId');
       const input = this.#parse(tmuxPollOptionsSchema, options, 'tmuxPoll');
       const { kit, target } = await this.#tmux(id);
+      // tailLines without an offset reads the end of the log (the last maxBytes), not its start.
+      const tail = input.tailLines !== undefined && input.offset === undefined;
       const polled = await kit.poll(session, {
         ...(input.offset === undefined ? {} : { offset: input.offset }),
         ...(input.maxBytes === undefined ? {} : { maxBytes: input.maxBytes }),
+        ...(tail ? { tail: true } : {}),
       });
       return toTmuxPollResult(session, polled, target.lastRequestId(), input.tailLines);
     });

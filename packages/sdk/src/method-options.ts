@@ -57,7 +57,10 @@ export interface TmuxStartOptions {
 
 /** Options of `tmuxPoll`. */
 export interface TmuxPollOptions {
-  /** Keep only the last N lines of the output read in this call. Default: all of it. */
+  /**
+   * The last N lines of the output. Without `offset` the end of the log is read (its last
+   * `maxBytes`); with `offset`, the last N lines of what was read from there. Default: all of it.
+   */
   tailLines?: number;
   /** Return output from this byte offset of the job's log (use the previous `nextOffset`). */
   offset?: number;

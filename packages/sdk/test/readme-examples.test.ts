@@ -159,5 +159,13 @@ describe('README examples', () => {
       expect(after.status).not.toBe('RUNNING');
       await sandbox.tmuxKill(started.sessionId);
     });
+
+    it('tailLines gives the last lines of a log longer than one read', async () => {
+      // About 2 MiB of output: more than the 1 MiB one poll reads.
+      const started = await sandbox.tmuxStart('seq 1 300000');
+      expect((await sandbox.tmuxWait(started.sessionId, { timeoutMs: 60_000 })).status).toBe('COMPLETED');
+      const polled = await sandbox.tmuxPoll(started.sessionId, { tailLines: 3 });
+      expect(polled).toMatchObject({ status: 'COMPLETED', exitCode: 0, output: '299998\n299999\n300000\n' });
+    });
   });
 });

@@ -81,6 +81,11 @@ export interface PollOptions {
   maxBytes?: number;
   /** Return the raw terminal output (escape sequences, `\r\n`) instead of plain text. Default: false. */
   raw?: boolean;
+  /**
+   * Read the last `maxBytes` of the log instead of reading from `offset` (which is then ignored):
+   * the tail of a long output in one call. `nextOffset` still continues from the end. Default: false.
+   */
+  tail?: boolean;
   signal?: AbortSignal;
 }
 
@@ -204,6 +209,7 @@ const pollSchema = z.object({
     .max(64 * 1024 * 1024)
     .optional(),
   raw: z.boolean().optional(),
+  tail: z.boolean().optional(),
   signal: z.instanceof(AbortSignal).optional(),
 });
 const waitSchema = z.object({
@@ -324,10 +330,11 @@ export class TmuxKit {
   async poll(sessionId: string, options: PollOptions = {}): Promise<PollResult> {
     validateSessionId(sessionId);
     const parsed = parseOptions(pollSchema, options, 'options');
-    const offset = parsed.offset ?? 0;
+    const tail = parsed.tail ?? false;
     const maxBytes = parsed.maxBytes ?? DEFAULT_MAX_BYTES;
     const context = this.context();
-    const script = buildPollScript(context, { sessionId, offset, readBytes: maxBytes + END_MARKER.length });
+    const readBytes = maxBytes + END_MARKER.length;
+    const script = buildPollScript(context, { sessionId, offset: parsed.offset ?? 0, readBytes, tail });
     const { frames, result } = await this.callOnce(script, context.nonce, parsed.signal);
     const state = frames.find((frame) => frame.kind === 'S');
     if (!state || !frames.some((frame) => frame.kind === 'END')) {
@@ -336,8 +343,22 @@ export class TmuxKit {
     const rawStatus = state.fields[0] ?? 'NOT_FOUND';
     const status = toStatus(rawStatus);
     const exitCode = status === 'COMPLETED' ? parseExitCode(state.fields[1]) : null;
-    const data = Buffer.from(frames.find((frame) => frame.kind === 'D')?.fields[1] ?? '', 'base64');
+    const dataFrame = frames.find((frame) => frame.kind === 'D');
+    let data = Buffer.from(dataFrame?.fields[1] ?? '', 'base64');
+    let offset = Number(dataFrame?.fields[0] ?? parsed.offset ?? 0);
     const logSize = Number(frames.find((frame) => frame.kind === 'Z')?.fields[0] ?? '0');
+    if (tail && data.indexOf(END_MARKER) === -1 && data.length > maxBytes) {
+      // Still running: the room left for the end marker is not needed, keep the last maxBytes.
+      offset += data.length - maxBytes;
+      data = data.subarray(data.length - maxBytes);
+    }
+    if (tail && offset > 0) {
+      // Start on a whole character: skip UTF-8 continuation bytes cut off from their lead byte.
+      let skip = 0;
+      while (skip < data.length && skip < 3 && ((data[skip] as number) & 0xc0) === 0x80) skip += 1;
+      offset += skip;
+      data = data.subarray(skip);
+    }
     // Decode at most maxBytes; the extra bytes read are only there to spot the end marker.
     const decoder = new OutputDecoder(offset, parsed.raw ?? false);
     const markerAt = data.indexOf(END_MARKER);

@@ -52,6 +52,22 @@ describe.skipIf(skipTmux)(`TmuxKit over the local runner${skipReason}`, () => {
     // Past the end there is nothing more, and the offset stays put.
     const after = await kit.poll(sessionId, { offset });
     expect(after).toMatchObject({ output: '', nextOffset: offset, truncated: false, status: 'COMPLETED' });
+    // The tail of the log in one call: the last bytes, ending where the paging ended.
+    const tail = await kit.poll(sessionId, { tail: true, maxBytes: 1000 });
+    expect(tail).toMatchObject({ status: 'COMPLETED', exitCode: 0, nextOffset: offset, truncated: false });
+    expect(Buffer.byteLength(tail.output)).toBeLessThanOrEqual(1000);
+    expect(Buffer.byteLength(tail.output)).toBeGreaterThan(800); // \r\n in the raw log become \n
+    expect(expected.endsWith(tail.output)).toBe(true);
+  });
+
+  it('reads the tail of a running job on whole characters', async () => {
+    const sessionId = await kit.start('for i in $(seq 1 3000); do echo "zeile $i: grüße ✓"; done; sleep 30');
+    await expect.poll(async () => (await kit.poll(sessionId, { tail: true, maxBytes: 200 })).output).toContain('zeile 3000:');
+    const tail = await kit.poll(sessionId, { tail: true, maxBytes: 101 });
+    expect(tail.status).toBe('RUNNING');
+    expect(tail.output.includes('\uFFFD')).toBe(false);
+    expect(tail.output.endsWith('zeile 3000: grüße ✓\n')).toBe(true);
+    await kit.kill(sessionId);
   });
 
   it('pages raw output by byte offset without splitting UTF-8 characters', async () => {

@@ -158,6 +158,8 @@ export interface PollScriptOptions {
   offset: number;
   /** Bytes to read (maxBytes plus room to see the end marker). */
   readBytes: number;
+  /** Read the last `readBytes` of the log instead (`offset` is then ignored). */
+  tail?: boolean;
 }
 
 export function buildPollScript(context: ScriptContext, options: PollScriptOptions): string {
@@ -166,11 +168,13 @@ state
 printf '\\n#%s S %s %s\\n' "$N" "$st" "\${code:-x}"
 log="$dir/output.log"
 if [ -f "$log" ]; then
-  printf '#%s D ${options.offset} ' "$N"
-  tail -c +${options.offset + 1} "$log" | head -c ${options.readBytes} | base64 | tr -d '\\n'
-  printf '\\n'
   size=$(wc -c < "$log")
-  printf '#%s Z %s\\n' "$N" "\${size//[!0-9]/}"
+  size=\${size//[!0-9]/}
+  ${options.tail ? `start=$((size > ${options.readBytes} ? size - ${options.readBytes} : 0))` : `start=${options.offset}`}
+  printf '#%s D %s ' "$N" "$start"
+  tail -c +$((start + 1)) "$log" | head -c ${options.readBytes} | base64 | tr -d '\\n'
+  printf '\\n'
+  printf '#%s Z %s\\n' "$N" "$size"
 fi
 printf '#%s END\\n' "$N"
 `;
