@@ -279,6 +279,45 @@ function startExec(spec: ExecSpec, context: { env: Record<string, string>; cwd: 
 
   const terminalProcesses = async (): Promise<number[]> => (child.pid ? childPids(child.pid) : []);
 
+  // Resizes are applied one at a time, the latest wins, and each is checked: `stty -F` on the
+  // pty's slave side sets the size (the kernel sends SIGWINCH), and a failed attempt is retried
+  // for a while, since the command may not have its terminal yet.
+  let wantedSize: { cols: number; rows: number } | undefined;
+  let resizing = false;
+  let terminalPath: string | undefined;
+  const findTerminal = async (): Promise<string | undefined> => {
+    if (terminalPath) return terminalPath;
+    for (const pid of await terminalProcesses()) {
+      const terminal = await terminalOf(pid);
+      if (terminal) return (terminalPath = terminal);
+    }
+    return undefined;
+  };
+  const runStty = (terminal: string, size: { cols: number; rows: number }): Promise<boolean> =>
+    new Promise((resolve) => {
+      spawn('stty', ['-F', terminal, 'cols', String(size.cols), 'rows', String(size.rows)], { stdio: 'ignore' })
+        .on('error', () => resolve(false))
+        .on('exit', (code) => resolve(code === 0));
+    });
+  const applyResizes = async (): Promise<void> => {
+    resizing = true;
+    try {
+      for (let attempt = 0; attempt < 80 && wantedSize; attempt += 1) {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const size = wantedSize;
+        const terminal = await findTerminal();
+        if (terminal && (await runStty(terminal, size))) {
+          if (wantedSize === size) wantedSize = undefined;
+          continue;
+        }
+        terminalPath = undefined;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    } finally {
+      resizing = false;
+    }
+  };
+
   return {
     pid: child.pid,
     stdin,
@@ -287,23 +326,8 @@ function startExec(spec: ExecSpec, context: { env: Record<string, string>; cwd: 
     exited,
     resize(newCols, newRows) {
       if (!spec.tty || !child.pid) return;
-      void (async () => {
-        // The command may not have started yet: look for its terminal a few times.
-        for (let attempt = 0; attempt < 20; attempt += 1) {
-          for (const pid of await terminalProcesses()) {
-            const terminal = await terminalOf(pid);
-            if (terminal) {
-              // stty on the pty's slave side sets the size; the kernel sends SIGWINCH.
-              spawn('stty', ['-F', terminal, 'cols', String(newCols), 'rows', String(newRows)], {
-                stdio: 'ignore',
-              }).on('error', () => undefined);
-              return;
-            }
-          }
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          await new Promise((resolve) => setTimeout(resolve, 25));
-        }
-      })();
+      wantedSize = { cols: newCols, rows: newRows };
+      if (!resizing) void applyResizes();
     },
     kill(signal = 'SIGKILL') {
       if (!child.pid) return;
