@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,6 +198,57 @@ describe('injection corpus through every parameter that reaches a shell', () => 
       expect(waited.exitCode, waited.output).toBe(0);
       expect(readFileSync(join(results, 'pwd'), 'utf8')).toBe(`${execDir}\n`);
       expect(readFileSync(join(results, 'env'), 'utf8')).toBe(payload);
+    }
+    expect(existsSync(CANARY)).toBe(false);
+  });
+  it('through the CLI: paths, directories, session ids, names and tags from the command line', async () => {
+    const cli = join(import.meta.dirname, '../../apps/cli/dist/cli.js');
+    expect(existsSync(cli), `build the CLI first (pnpm build): ${cli}`).toBe(true);
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: directory,
+      NO_COLOR: '1',
+      ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+      ECI_SANDBOX_ENDPOINT: bed.emulator.endpoint,
+      ECI_SANDBOX_ACCESS_KEY_ID: bed.emulator.credentials.accessKeyId,
+      ECI_SANDBOX_ACCESS_KEY_SECRET: bed.emulator.credentials.accessKeySecret,
+      ECI_SANDBOX_REGION_ID: bed.emulator.regionId,
+    };
+    // Asynchronous: the emulator serves from this process, so the event loop must keep running.
+    const run = (args: string[], input = '') =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [cli, ...args], { env, cwd: directory });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk) => (stdout += chunk));
+        child.stderr.on('data', (chunk) => (stderr += chunk));
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+        child.stdin.end(input);
+      });
+    // argv cannot carry NUL bytes; every other payload goes through as one argument.
+    for (const [index, payload] of CORPUS.filter((item) => !item.includes('\0')).entries()) {
+      const path = join(directory, 'cli-files', `${index}-${asName(payload)}`);
+      const written = await run(['write', sandbox.id, path], `cli ${index}\n`);
+      expect([0, 2], written.stderr).toContain(written.status);
+      if (written.status === 0) expect(readFileSync(path, 'utf8')).toBe(`cli ${index}\n`);
+
+      const execDir = join(directory, 'cli-dirs', `${index}-${asName(payload)}`);
+      await sandbox.execCommand(['mkdir', '-p', '--', execDir]);
+      const inDir = await run(['bash', sandbox.id, '--cwd', execDir, 'pwd']);
+      expect([0, 2], inDir.stderr).toContain(inDir.status);
+      if (inDir.status === 0) expect(inDir.stdout).toBe(`${execDir}\n`);
+
+      for (const args of [
+        ['tmux', 'start', sandbox.id, '--session', payload, 'true'],
+        ['create', '--name', payload],
+        ['create', '--tag', `k=${payload}`, '--name', `cli-tag-${index}`],
+      ]) {
+        const result = await run(args);
+        // Refused as a usage error, or taken literally (a tagged sandbox is created: remove it).
+        expect([0, 2], `${args.join(' ')}: ${result.stderr}`).toContain(result.status);
+        const createdId = /^(eci-[a-z0-9]+)$/m.exec(result.stdout)?.[1];
+        if (args[0] === 'create' && createdId) await client.delete(createdId, { force: true });
+      }
     }
     expect(existsSync(CANARY)).toBe(false);
   });
