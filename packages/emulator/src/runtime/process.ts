@@ -289,7 +289,10 @@ function startExec(spec: ExecSpec, context: { env: Record<string, string>; cwd: 
     if (terminalPath) return terminalPath;
     for (const pid of await terminalProcesses()) {
       const terminal = await terminalOf(pid);
-      if (terminal) return (terminalPath = terminal);
+      if (terminal) {
+        terminalPath = terminal;
+        return terminal;
+      }
     }
     return undefined;
   };
