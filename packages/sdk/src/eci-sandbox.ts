@@ -18,7 +18,7 @@ import type { ResolvedConfig } from './internal/resolve-config.js';
 import { MISSING_CREDENTIALS_MESSAGE, resolveConfig } from './internal/resolve-config.js';
 import { toSandboxInfo } from './internal/sandbox-info.js';
 import { toTmuxPollResult } from './internal/tmux-results.js';
-import { failureOf, validationError } from './internal/to-result.js';
+import { commandResultOf, failureOf, validationError } from './internal/to-result.js';
 import type {
   BashOptions,
   CreateOptions,
@@ -638,17 +638,7 @@ export class EciSandbox {
           options.onStderr?.(chunk);
         },
       });
-      return {
-        success: true,
-        requestId: target.lastRequestId(),
-        errorMessage: '',
-        output: result.stdout + result.stderr,
-        stdout: result.stdout,
-        stderr: result.stderr,
-        exitCode: result.exitCode,
-        truncated: result.truncated,
-        durationMs: result.durationMs,
-      };
+      return commandResultOf(result, target.lastRequestId());
     } catch (error) {
       const { stdout, stderr } = seen;
       return {

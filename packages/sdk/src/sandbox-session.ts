@@ -1,7 +1,7 @@
 import type { ExecLauncher, RunOptions, StreamOptions } from '@eci-sandbox/exec-stream';
 import { ShellSession, shellQuote } from '@eci-sandbox/exec-stream';
 import { EciValidationError } from '@eci-sandbox/core-api';
-import { failureOf } from './internal/to-result.js';
+import { commandResultOf, failureOf } from './internal/to-result.js';
 import type { SessionOptions } from './method-options.js';
 import type { CommandResult } from './results.js';
 
@@ -102,18 +102,7 @@ export class SandboxSession {
         ...(options.onStdout === undefined ? {} : { onStdout: options.onStdout }),
         ...(options.onStderr === undefined ? {} : { onStderr: options.onStderr }),
       });
-      return {
-        success: true,
-        requestId: target.lastRequestId(),
-        errorMessage: '',
-        output: result.stdout + result.stderr,
-        stdout: result.stdout,
-        stderr: result.stderr,
-        exitCode: result.exitCode,
-        truncated: result.truncated,
-        durationMs: result.durationMs,
-        sessionReset: result.sessionReset,
-      };
+      return { ...commandResultOf(result, target.lastRequestId()), sessionReset: result.sessionReset };
     } catch (error) {
       return { ...empty, ...failureOf(error), requestId: target?.lastRequestId() ?? '' };
     }

@@ -1,5 +1,5 @@
 import { EciApiError, EciValidationError } from '@eci-sandbox/core-api';
-import type { OperationResult } from '../results.js';
+import type { CommandResult, OperationResult } from '../results.js';
 import type { z } from 'zod';
 
 /** The failure half of every result: message and typed error, never a secret. */
@@ -22,4 +22,22 @@ export function validationError(error: z.ZodError, prefix: string): EciValidatio
     })
     .join('; ');
   return new EciValidationError(field, `invalid ${detail}`);
+}
+
+/** A finished command as the SDK reports it: `output` is stdout then stderr, as the seed has it. */
+export function commandResultOf(
+  result: { stdout: string; stderr: string; exitCode: number | null; truncated: boolean; durationMs: number },
+  requestId: string,
+): CommandResult {
+  return {
+    success: true,
+    requestId,
+    errorMessage: '',
+    output: result.stdout + result.stderr,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    exitCode: result.exitCode,
+    truncated: result.truncated,
+    durationMs: result.durationMs,
+  };
 }
