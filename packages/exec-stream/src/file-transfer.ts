@@ -10,13 +10,12 @@ import {
   WriteOutcomeUnknownError,
 } from './errors.js';
 import type { ExecProcess, ExecResult } from './exec-process.js';
-import { openExec } from './exec-process.js';
 import { ByteCollector } from './internal/byte-collector.js';
 import { Deadline } from './internal/deadline.js';
 import { parseOptions } from './internal/validate.js';
 import type { ExecLauncher } from './launcher.js';
 import type { StreamOptions } from './run.js';
-import { runScript } from './run.js';
+import { launchStream, runScript } from './run.js';
 import type { ExecLimits } from './shell-encode.js';
 import { encodeShellCommand, encodeStdinScript, shellQuote } from './shell-encode.js';
 
@@ -224,19 +223,11 @@ async function launchScript(
     body = Buffer.from(script, 'utf8');
     ({ argv, marker } = encodeStdinScript(body.length, { stdin: true }));
   }
-  let url: string;
-  try {
-    url = await launcher(argv, { stdin: true, tty: false, signal: deadline.signal });
-  } catch (error) {
-    throw deadline.error('exec launch') ?? error;
-  }
-  deadline.throwIfAborted('exec launch');
-  const process = openExec(url, {
+  const process = await launchStream(launcher, argv, true, deadline, {
     WebSocket: options.WebSocket,
     clientOptions: options.clientOptions,
     protocol: options.protocol,
     marker,
-    timeoutMs: deadline.remainingMs(),
     signal: streamOptions.killOnAbort ? options.signal : undefined,
     maxOutputBytes: streamOptions.maxOutputBytes ?? 64 * 1024,
     onStdoutBytes: streamOptions.onStdoutBytes,

@@ -1,7 +1,7 @@
 import type { ClientOptions } from 'ws';
 import { z } from 'zod';
 import { ExecValidationError } from './errors.js';
-import type { ExecProtocol, ExecResult, WebSocketConstructor } from './exec-process.js';
+import type { ExecProcess, ExecProtocol, ExecResult, OpenExecOptions, WebSocketConstructor } from './exec-process.js';
 import { openExec } from './exec-process.js';
 import { Deadline } from './internal/deadline.js';
 import { parseOptions } from './internal/validate.js';
@@ -71,6 +71,27 @@ function toBytes(data: Uint8Array | string): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 }
 
+/**
+ * Runs the launcher for `argv` within `deadline` (a launch cut short by it reports the deadline's
+ * error) and opens the returned stream with the time that is left.
+ */
+export async function launchStream(
+  launcher: ExecLauncher,
+  argv: string[],
+  stdin: boolean,
+  deadline: Deadline,
+  execOptions: Omit<OpenExecOptions, 'timeoutMs'>,
+): Promise<ExecProcess> {
+  let url: string;
+  try {
+    url = await launcher(argv, { stdin, tty: false, signal: deadline.signal });
+  } catch (error) {
+    throw deadline.error('exec launch') ?? error;
+  }
+  deadline.throwIfAborted('exec launch');
+  return openExec(url, { ...execOptions, timeoutMs: deadline.remainingMs() });
+}
+
 /** Launches `argv`, opens its stream, writes `writes` to stdin in order, and waits for the end. */
 export async function launchAndWait(
   launcher: ExecLauncher,
@@ -85,19 +106,11 @@ export async function launchAndWait(
   );
   try {
     deadline.throwIfAborted('exec');
-    let url: string;
-    try {
-      url = await launcher(argv, { stdin: options.needStdin, tty: false, signal: deadline.signal });
-    } catch (error) {
-      throw deadline.error('exec launch') ?? error;
-    }
-    deadline.throwIfAborted('exec launch');
-    const process = openExec(url, {
+    const process = await launchStream(launcher, argv, options.needStdin, deadline, {
       WebSocket: options.WebSocket,
       clientOptions: options.clientOptions,
       protocol: options.protocol,
       marker,
-      timeoutMs: deadline.remainingMs(),
       signal: options.signal,
       maxOutputBytes: options.maxOutputBytes,
       onStdout: options.onStdout,
